@@ -1,0 +1,77 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) aliyun.ram contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Plans: the list of API writes a reconciler decided on.
+
+A reconciler reads the current state, compares it with what the task asks for,
+and returns a :class:`Plan`. Check mode stops there and reports the plan; a
+real run calls :meth:`Plan.apply`. Because both come from the same plan, the
+check-mode prediction and the real run cannot disagree.
+
+Step arguments may hold a password; only ``summary`` texts and the
+``before``/``after`` dictionaries are ever shown, and they never hold one.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class Step:
+    """One write: a :class:`RamClient` method name, its keyword arguments and a safe summary."""
+
+    __slots__ = ("method", "kwargs", "summary")
+
+    def __init__(self, method, summary, kwargs):
+        self.method = method
+        self.summary = summary
+        self.kwargs = kwargs
+
+    def __repr__(self):
+        # kwargs may carry a password: never part of the repr
+        return "Step(%s: %s)" % (self.method, self.summary)
+
+
+class Plan:
+    """Ordered writes plus the before/after view of the managed fields."""
+
+    def __init__(self, before=None, after=None):
+        self.steps = []
+        self.before = before if before is not None else {}
+        self.after = after if after is not None else {}
+        self.warnings = []
+        self.changed_fields = []
+
+    def add(self, method, summary, **kwargs):
+        self.steps.append(Step(method, summary, kwargs))
+        return self
+
+    def extend(self, other):
+        """Append another plan's steps, warnings and changed fields (used to compose reconcilers)."""
+        self.steps.extend(other.steps)
+        self.warnings.extend(other.warnings)
+        self.changed_fields.extend(f for f in other.changed_fields if f not in self.changed_fields)
+        return self
+
+    def note_change(self, field):
+        if field not in self.changed_fields:
+            self.changed_fields.append(field)
+
+    @property
+    def changed(self):
+        return bool(self.steps)
+
+    def summaries(self):
+        return [step.summary for step in self.steps]
+
+    def apply(self, client):
+        for step in self.steps:
+            getattr(client, step.method)(**step.kwargs)
+
+    def diff(self, before_header=None, after_header=None):
+        diff = {"before": self.before, "after": self.after}
+        if before_header:
+            diff["before_header"] = before_header
+        if after_header:
+            diff["after_header"] = after_header
+        return diff

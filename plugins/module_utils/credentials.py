@@ -1,0 +1,582 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) aliyun.ram contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Where the collection's Alibaba Cloud credentials come from.
+
+:func:`resolve_credentials` walks a chain of sources and returns a
+:class:`CredentialsProvider` for the first complete one:
+
+1. module options ``access_key_id`` + ``access_key_secret`` (+ ``security_token``);
+2. environment ``ALIBABA_CLOUD_ACCESS_KEY_ID`` / ``ALIBABA_CLOUD_ACCESS_KEY_SECRET`` /
+   ``ALIBABA_CLOUD_SECURITY_TOKEN``, then the Terraform-style ``ALICLOUD_ACCESS_KEY`` /
+   ``ALICLOUD_SECRET_KEY`` / ``ALICLOUD_SECURITY_TOKEN``; an empty value counts as unset;
+3. the aliyun CLI file ``~/.aliyun/config.json`` (modes ``AK``, ``StsToken``, ``RamRoleArn``, ``EcsRamRole``);
+4. the INI file named by ``ALIBABA_CLOUD_CREDENTIALS_FILE``, else ``~/.alibabacloud/credentials.ini``
+   (types ``access_key``, ``ram_role_arn``, ``ecs_ram_role``);
+5. the ECS instance RAM role, read from the instance metadata service.
+
+The profile used in steps 3 and 4 is the ``profile`` option, else ``ALIBABA_CLOUD_PROFILE``, else the CLI
+file's ``current`` (CLI) or ``default`` (INI). A ``profile`` or ``ecs_role_name`` module option is an
+explicit choice, so it skips the environment step (as boto3 does for an explicit profile).
+
+ECS metadata: the base URL is ``http://100.100.100.200``; the environment variable
+``ALIBABA_CLOUD_IMDS_ENDPOINT`` overrides it (``host:port`` or ``http://host:port``), which tests use to
+point at a local emulator. IMDSv2 (a session token) is tried first; IMDSv1 is the fallback unless
+``ALIBABA_CLOUD_IMDSV1_DISABLED=true``. ``ALIBABA_CLOUD_ECS_METADATA=<role>`` names the role;
+``ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`` turns off the environment-triggered and the automatic lookup.
+As the automatic last step the lookup uses 1 s timeouts and counts any failure as "not found".
+
+When the ``assume_role_arn`` option (or ``ALIBABA_CLOUD_ROLE_ARN``) is set, the credentials found above
+only serve to call STS AssumeRole, and the provider hands out the role's temporary credentials.
+
+Temporary credentials (ECS role, assumed role) are fetched again when they expire within three minutes.
+Nothing here puts a secret or a token into a message, a repr or an exception.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import calendar
+import configparser
+import datetime
+import json
+import os
+import re
+import threading
+
+from ansible_collections.aliyun.ram.plugins.module_utils.errors import CredentialError, ValidationError
+
+try:
+    import requests
+except ImportError as exc:  # pragma: no cover - exercised only without requests installed
+    requests = None
+    REQUESTS_IMPORT_ERROR = str(exc)
+else:
+    REQUESTS_IMPORT_ERROR = None
+
+DEFAULT_IMDS_ENDPOINT = "http://100.100.100.200"
+IMDS_TIMEOUT = (1, 1)  # connect, read (seconds): an instance answers at once, anything else is not ECS
+IMDS_TOKEN_TTL_SECONDS = "21600"
+REFRESH_MARGIN = datetime.timedelta(minutes=3)
+DEFAULT_ROLE_DURATION = 3600
+MIN_ROLE_DURATION = 900
+MAX_ROLE_DURATION = 43200
+SESSION_NAME_PREFIX = "aliyun-ram-ansible-"
+
+ROLE_ARN_PATTERN = re.compile(r"^acs:ram::\d+:role/[A-Za-z0-9._@-]{1,64}$")
+SESSION_NAME_PATTERN = re.compile(r"^[A-Za-z0-9.@_-]{2,32}$")
+_ISO_TIME_PATTERN = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$")
+
+ENV_FAMILIES = (
+    ("ALIBABA_CLOUD_*", "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN"),
+    ("ALICLOUD_*", "ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", "ALICLOUD_SECURITY_TOKEN"),
+)
+CLI_MODES = ("AK", "StsToken", "RamRoleArn", "EcsRamRole")
+INI_TYPES = ("access_key", "ram_role_arn", "ecs_ram_role")
+
+
+def _utcnow():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+class Credentials:
+    """One immutable set of credentials; its repr shows the key id, source and expiry only."""
+
+    __slots__ = ("access_key_id", "access_key_secret", "security_token", "expiration", "source")
+
+    def __init__(self, access_key_id, access_key_secret, security_token=None, expiration=None, source=""):
+        if expiration is not None and expiration.tzinfo is None:
+            raise ValueError("expiration must be a timezone-aware datetime")
+        for name, value in (("access_key_id", access_key_id), ("access_key_secret", access_key_secret),
+                            ("security_token", security_token or None), ("expiration", expiration), ("source", source)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Credentials are immutable")
+
+    def __delattr__(self, name):
+        raise AttributeError("Credentials are immutable")
+
+    def _fields(self):
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other):
+        return isinstance(other, Credentials) and self._fields() == other._fields()
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __hash__(self):
+        return hash(self._fields())
+
+    def __repr__(self):
+        expiry = self.expiration.isoformat() if self.expiration else None
+        return "Credentials(access_key_id=%r, source=%r, expiration=%r)" % (self.access_key_id, self.source, expiry)
+
+    __str__ = __repr__
+
+    def expires_within(self, margin, now):
+        """True when these credentials expire before ``now + margin`` (never for long-term keys)."""
+        return self.expiration is not None and self.expiration - margin <= now
+
+
+class CredentialsProvider:
+    """Hands out credentials from ``fetch()``, fetching again when they are close to expiry; thread-safe.
+
+    ``fetch`` is called lazily on the first :meth:`get` unless ``initial`` is given. If a refresh fails
+    while the cached credentials have not yet expired, the cached ones are still used.
+    """
+
+    def __init__(self, fetch, initial=None, clock=None, margin=REFRESH_MARGIN):
+        self._fetch = fetch
+        self._current = initial
+        self._clock = clock or _utcnow
+        self._margin = margin
+        self._forced = False
+        self._lock = threading.Lock()
+
+    def get(self):
+        with self._lock:
+            current = self._current
+            now = self._clock()
+            if current is not None and not self._forced and not current.expires_within(self._margin, now):
+                return current
+            try:
+                fresh = self._fetch()
+            except Exception:
+                if current is None or self._forced or current.expires_within(datetime.timedelta(0), now):
+                    raise
+                return current  # still valid for a little while; the next get() tries again
+            self._current = fresh
+            self._forced = False
+            return fresh
+
+    def invalidate(self):
+        """Make the next :meth:`get` fetch new credentials (for example after ``InvalidSecurityToken.Expired``)."""
+        with self._lock:
+            self._forced = True
+
+    def __repr__(self):
+        return "CredentialsProvider(%r)" % (self._current,)
+
+
+class _Lookup:
+    """What the sources may read (options, environment, home, STS, HTTP) and a record of where they looked."""
+
+    def __init__(self, options, environ, home, sts_call, http, clock):
+        self.options = dict(options or {})
+        self.environ = environ
+        self.home = home if home is not None else os.path.expanduser("~")
+        self.sts_call = sts_call
+        self._http = http
+        self.clock = clock or _utcnow
+        self.tried = []
+
+    def option(self, name):
+        value = self.options.get(name)
+        return None if value is None or value == "" else value
+
+    def env(self, name):
+        return self.environ.get(name) or None
+
+    def env_true(self, name):
+        return (self.environ.get(name) or "").strip().lower() == "true"
+
+    def note(self, place, outcome):
+        self.tried.append("%s: %s" % (place, outcome))
+
+    def profile_name(self):
+        """(name, setting that named it) or (None, None) when no profile was asked for."""
+        if self.option("profile"):
+            return self.option("profile"), "option profile"
+        if self.env("ALIBABA_CLOUD_PROFILE"):
+            return self.env("ALIBABA_CLOUD_PROFILE"), "ALIBABA_CLOUD_PROFILE"
+        return None, None
+
+    def http(self):
+        if self._http is None:
+            if requests is None:
+                raise _MetadataUnavailable("the requests library is not installed (%s)" % REQUESTS_IMPORT_ERROR)
+            self._http = requests.Session()
+        return self._http
+
+
+def parse_expiration(value):
+    """Parse an API timestamp such as ``2025-01-01T00:00:00Z`` into an aware datetime (UTC if no offset)."""
+    match = _ISO_TIME_PATTERN.match((value or "").strip())
+    if not match:
+        raise CredentialError("cannot parse the credentials' Expiration %r" % (value,))
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    tz = datetime.timezone.utc
+    if zone and zone != "Z":
+        sign = -1 if zone[0] == "-" else 1
+        digits = zone[1:].replace(":", "")
+        tz = datetime.timezone(sign * datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    return datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tzinfo=tz)
+
+
+def _key_pair(where, id_name, id_value, secret_name, secret_value):
+    """(id, secret), None when both are empty, CredentialError naming the missing half otherwise."""
+    if id_value and secret_value:
+        return id_value, secret_value
+    if id_value or secret_value:
+        missing = secret_name if id_value else id_name
+        given = id_name if id_value else secret_name
+        raise CredentialError("%s: %s is set but %s is missing" % (where, given, missing))
+    return None
+
+
+# ---------------------------------------------------------------- sources: each returns Credentials or None
+
+
+def credentials_from_options(lookup):
+    """Step 1: ``access_key_id`` + ``access_key_secret`` (+ ``security_token``) module options."""
+    pair = _key_pair("module options", "access_key_id", lookup.option("access_key_id"),
+                     "access_key_secret", lookup.option("access_key_secret"))
+    if pair is None:
+        if lookup.option("security_token"):
+            raise CredentialError("module options: security_token is set but access_key_id and access_key_secret are missing")
+        lookup.note("module options access_key_id/access_key_secret", "not set")
+        return None
+    return Credentials(pair[0], pair[1], lookup.option("security_token"), source="module options")
+
+
+def credentials_from_environment(lookup):
+    """Step 2: the ``ALIBABA_CLOUD_*`` variables, then the legacy ``ALICLOUD_*`` ones."""
+    for family, id_var, secret_var, token_var in ENV_FAMILIES:
+        pair = _key_pair("environment", id_var, lookup.env(id_var), secret_var, lookup.env(secret_var))
+        if pair is not None:
+            return Credentials(pair[0], pair[1], lookup.env(token_var), source="environment %s" % family)
+        if lookup.env(token_var):
+            raise CredentialError("environment: %s is set but %s and %s are missing" % (token_var, id_var, secret_var))
+        lookup.note("environment %s/%s" % (id_var, secret_var), "not set")
+    return None
+
+
+def credentials_from_cli_profile(lookup):
+    """Step 3: a profile of the aliyun CLI's ``<home>/.aliyun/config.json``."""
+    path = os.path.join(lookup.home, ".aliyun", "config.json")
+    place = "CLI profile file %s" % path
+    if not os.path.isfile(path):
+        lookup.note(place, "not found")
+        return None
+    try:
+        with open(path, "rb") as handle:
+            config = json.loads(handle.read().decode("utf-8"))
+    except (IOError, OSError, ValueError) as exc:
+        # json's messages give a position only, never the file's content.
+        raise CredentialError("cannot read %s: %s" % (path, exc))
+    if not isinstance(config, dict):
+        raise CredentialError("cannot read %s: the top level is not a JSON object" % path)
+    name, named_by = lookup.profile_name()
+    if name is None:
+        name = config.get("current") or "default"
+    profiles = [p for p in config.get("profiles") or [] if isinstance(p, dict) and p.get("name") == name]
+    if not profiles:
+        lookup.note(place, "no profile %r" % name)
+        return None
+    profile = profiles[0]
+    mode = profile.get("mode") or "AK"
+    label = "CLI profile %r (%s)" % (name, path)
+    if mode not in CLI_MODES:
+        raise CredentialError("%s uses mode %r, which is not supported; supported modes: %s" % (label, mode, ", ".join(CLI_MODES)))
+    if mode == "EcsRamRole":
+        return _ecs_credentials(lookup, profile.get("ram_role_name") or None, explicit=True)
+    pair = _key_pair(label, "access_key_id", profile.get("access_key_id"), "access_key_secret", profile.get("access_key_secret"))
+    if pair is None:
+        if named_by is None and mode == "AK":
+            lookup.note(label, "mode AK with an empty AccessKey")
+            return None
+        raise CredentialError("%s: mode %s needs access_key_id and access_key_secret" % (label, mode))
+    if mode == "AK":
+        return Credentials(pair[0], pair[1], source=label)
+    if mode == "StsToken":
+        if not profile.get("sts_token"):
+            raise CredentialError("%s: mode StsToken needs sts_token" % label)
+        return Credentials(pair[0], pair[1], profile["sts_token"], source=label)
+    request = role_request(
+        profile.get("ram_role_arn"), profile.get("ram_session_name"), profile.get("expired_seconds"),
+        profile.get("external_id"), None, lookup.clock(),
+        names=("ram_role_arn in %s" % label, "ram_session_name in %s" % label, "expired_seconds in %s" % label))
+    return assume_role(lookup.sts_call, Credentials(pair[0], pair[1], source=label), request)
+
+
+def _ini_path(lookup):
+    """(path, None) for the INI file to read, or (None, reason) when there is none."""
+    default_path = os.path.join(lookup.home, ".alibabacloud", "credentials.ini")
+    configured = lookup.env("ALIBABA_CLOUD_CREDENTIALS_FILE")
+    if configured:
+        path = os.path.expanduser(configured)
+        if not os.path.isfile(path):
+            raise CredentialError("ALIBABA_CLOUD_CREDENTIALS_FILE names %s, which is not a readable file" % path)
+        return path, None
+    if os.path.isfile(default_path):
+        return default_path, None
+    return None, "ALIBABA_CLOUD_CREDENTIALS_FILE not set and %s not found" % default_path
+
+
+def credentials_from_ini_file(lookup):
+    """Step 4: a section of the INI credentials file."""
+    path, reason = _ini_path(lookup)
+    if path is None:
+        lookup.note("INI credentials file", reason)
+        return None
+    parser = configparser.ConfigParser(interpolation=None, inline_comment_prefixes=("#", ";"))
+    try:
+        with open(path) as handle:
+            parser.read_file(handle)
+    except (IOError, OSError, UnicodeDecodeError, configparser.Error) as exc:
+        # configparser's messages can quote the offending line, which may hold a secret.
+        raise CredentialError("cannot parse the INI credentials file %s (%s)" % (path, type(exc).__name__))
+    name = lookup.profile_name()[0] or "default"
+    if not parser.has_section(name):
+        lookup.note("INI credentials file %s" % path, "no section [%s]" % name)
+        return None
+    section = parser[name]
+    label = "INI profile [%s] (%s)" % (name, path)
+    kind = section.get("type", "access_key")
+    if kind not in INI_TYPES:
+        raise CredentialError("%s has type %r, which is not supported; supported types: %s" % (label, kind, ", ".join(INI_TYPES)))
+    if kind == "ecs_ram_role":
+        return _ecs_credentials(lookup, section.get("role_name") or None, explicit=True)
+    pair = _key_pair(label, "access_key_id", section.get("access_key_id"), "access_key_secret", section.get("access_key_secret"))
+    if pair is None:
+        raise CredentialError("%s: type %s needs access_key_id and access_key_secret" % (label, kind))
+    if kind == "access_key":
+        return Credentials(pair[0], pair[1], source=label)
+    request = role_request(
+        section.get("role_arn"), section.get("role_session_name"), None, None, section.get("policy"), lookup.clock(),
+        names=("role_arn in %s" % label, "role_session_name in %s" % label, "duration"))
+    return assume_role(lookup.sts_call, Credentials(pair[0], pair[1], source=label), request)
+
+
+def named_profile_missing(lookup):
+    """Between steps 4 and 5: a profile that was asked for by name must exist somewhere."""
+    name, named_by = lookup.profile_name()
+    if name is not None:
+        raise CredentialError("profile %r (from %s) was not found. Looked at: %s" % (name, named_by, "; ".join(lookup.tried)))
+    return None
+
+
+def credentials_from_ecs_metadata(lookup):
+    """Step 5: the RAM role of the ECS instance, from the ``ecs_role_name`` option or the environment."""
+    role = lookup.option("ecs_role_name")
+    if role:
+        return _ecs_credentials(lookup, role, explicit=True)
+    if lookup.env_true("ALIBABA_CLOUD_ECS_METADATA_DISABLED"):
+        lookup.note("ECS instance RAM role", "skipped (ALIBABA_CLOUD_ECS_METADATA_DISABLED=true)")
+        return None
+    role = lookup.env("ALIBABA_CLOUD_ECS_METADATA")
+    return _ecs_credentials(lookup, role, explicit=bool(role))
+
+
+# ---------------------------------------------------------------- ECS instance metadata
+
+
+class _MetadataUnavailable(Exception):
+    """The metadata service gave no credentials; the message says why and holds no secret."""
+
+
+def imds_base_url(lookup):
+    value = (lookup.env("ALIBABA_CLOUD_IMDS_ENDPOINT") or DEFAULT_IMDS_ENDPOINT).strip().rstrip("/")
+    return value if "://" in value else "http://" + value
+
+
+def _ecs_credentials(lookup, role_name, explicit):
+    """Credentials of an ECS role; a failure raises when the role was configured, else counts as not found."""
+    base = imds_base_url(lookup)
+    try:
+        return _fetch_ecs_credentials(lookup, base, role_name, explicit)
+    except _MetadataUnavailable as exc:
+        place = "ECS instance RAM role %s(metadata %s)" % ("%r " % role_name if role_name else "", base)
+        if explicit:
+            raise CredentialError("%s: %s" % (place, exc))
+        lookup.note(place, str(exc))
+        return None
+
+
+def _imds_token(http, base):
+    """(token, None) or (None, (reason, host_unreachable))."""
+    try:
+        response = http.put(base + "/latest/api/token", headers={"X-aliyun-ecs-metadata-token-ttl-seconds": IMDS_TOKEN_TTL_SECONDS},
+                            timeout=IMDS_TIMEOUT)
+    except Exception as exc:  # the session is injectable; any failure means "no token"
+        return None, ("IMDSv2 token request failed (%s)" % type(exc).__name__, True)
+    if response.status_code != 200 or not (response.text or "").strip():
+        return None, ("IMDSv2 token request answered HTTP %s" % response.status_code, False)
+    return response.text.strip(), None
+
+
+def _imds_get(http, url, headers, what):
+    try:
+        response = http.get(url, headers=headers, timeout=IMDS_TIMEOUT)
+    except Exception as exc:  # the session is injectable; any failure means "unavailable"
+        raise _MetadataUnavailable("%s failed (%s)" % (what, type(exc).__name__))
+    if response.status_code != 200:
+        raise _MetadataUnavailable("%s answered HTTP %s" % (what, response.status_code))
+    return response.text or ""
+
+
+def _fetch_ecs_credentials(lookup, base, role_name, explicit):
+    http = lookup.http()
+    token, failure = _imds_token(http, base)
+    headers = {}
+    if token is not None:
+        headers["X-aliyun-ecs-metadata-token"] = token
+    else:
+        reason, unreachable = failure
+        if lookup.env_true("ALIBABA_CLOUD_IMDSV1_DISABLED"):
+            raise _MetadataUnavailable("%s and IMDSv1 is disabled (ALIBABA_CLOUD_IMDSV1_DISABLED=true)" % reason)
+        if unreachable and not explicit:
+            # As the automatic last step, fail fast: a host that cannot answer a PUT will not answer a GET.
+            raise _MetadataUnavailable(reason)
+    prefix = base + "/latest/meta-data/ram/security-credentials/"
+    if not role_name:
+        listing = _imds_get(http, prefix, headers, "role discovery").strip()
+        role_name = listing.splitlines()[0].strip() if listing else None
+        if not role_name:
+            raise _MetadataUnavailable("no RAM role is attached to this instance")
+    body = _imds_get(http, prefix + role_name, headers, "credentials of role %r" % role_name)
+    try:
+        document = json.loads(body)
+    except ValueError:
+        raise _MetadataUnavailable("credentials of role %r are not JSON" % role_name)
+    if not isinstance(document, dict) or document.get("Code") != "Success":
+        code = document.get("Code") if isinstance(document, dict) else None
+        raise _MetadataUnavailable("credentials of role %r answered Code %r instead of 'Success'" % (role_name, code))
+    return _temporary_credentials(document, "ECS RAM role %r" % role_name)
+
+
+def _temporary_credentials(document, source):
+    missing = [key for key in ("AccessKeyId", "AccessKeySecret", "SecurityToken", "Expiration") if not document.get(key)]
+    if missing:
+        raise CredentialError("%s: the answer lacks %s" % (source, ", ".join(missing)))
+    return Credentials(document["AccessKeyId"], document["AccessKeySecret"], document["SecurityToken"],
+                       parse_expiration(document["Expiration"]), source=source)
+
+
+# ---------------------------------------------------------------- STS AssumeRole
+
+
+class RoleRequest:
+    """Validated AssumeRole parameters."""
+
+    __slots__ = ("role_arn", "session_name", "duration", "external_id", "policy")
+
+    def __init__(self, role_arn, session_name, duration, external_id=None, policy=None):
+        self.role_arn = role_arn
+        self.session_name = session_name
+        self.duration = duration
+        self.external_id = external_id
+        self.policy = policy
+
+    def params(self):
+        params = {"RoleArn": self.role_arn, "RoleSessionName": self.session_name, "DurationSeconds": self.duration}
+        if self.external_id:
+            params["ExternalId"] = self.external_id
+        if self.policy:
+            params["Policy"] = self.policy
+        return params
+
+
+def default_session_name(now):
+    return "%s%d" % (SESSION_NAME_PREFIX, calendar.timegm(now.utctimetuple()))
+
+
+def role_request(role_arn, session_name, duration, external_id, policy, now,
+                 names=("assume_role_arn", "assume_role_session_name", "assume_role_duration")):
+    """Check AssumeRole parameters locally; ``names`` are the settings named in a ValidationError."""
+    arn_name, session_option, duration_name = names
+    if not role_arn or not ROLE_ARN_PATTERN.match(str(role_arn)):
+        raise ValidationError(arn_name, "must look like acs:ram::<account id>:role/<role name>, got %r" % (role_arn,))
+    session_name = session_name or default_session_name(now)
+    if not SESSION_NAME_PATTERN.match(str(session_name)):
+        raise ValidationError(session_option, "must be 2 to 32 characters from A-Z a-z 0-9 . @ _ -")
+    if duration in (None, ""):
+        duration = DEFAULT_ROLE_DURATION
+    try:
+        duration = int(duration)
+    except (TypeError, ValueError):
+        raise ValidationError(duration_name, "must be a whole number of seconds, got %r" % (duration,))
+    if not MIN_ROLE_DURATION <= duration <= MAX_ROLE_DURATION:
+        raise ValidationError(duration_name, "must be between %d and %d seconds, got %d" % (MIN_ROLE_DURATION, MAX_ROLE_DURATION, duration))
+    return RoleRequest(role_arn, session_name, duration, external_id or None, policy or None)
+
+
+def assume_role(sts_call, source_credentials, request):
+    """Call STS AssumeRole with ``source_credentials`` and return the role's temporary credentials."""
+    source = "assume role %s" % request.role_arn
+    if sts_call is None:
+        raise CredentialError("%s: no STS client was supplied to make the call" % source)
+    response = sts_call(source_credentials, request.params())
+    document = response.get("Credentials") if isinstance(response, dict) else None
+    if not isinstance(document, dict):
+        raise CredentialError("%s: the STS answer has no Credentials" % source)
+    return _temporary_credentials(document, source)
+
+
+def _top_level_role(lookup):
+    """The assume_role_* options (or ALIBABA_CLOUD_ROLE_ARN / _SESSION_NAME) as a RoleRequest, or None."""
+    role_arn = lookup.option("assume_role_arn") or lookup.env("ALIBABA_CLOUD_ROLE_ARN")
+    if not role_arn:
+        return None
+    arn_name = "assume_role_arn" if lookup.option("assume_role_arn") else "ALIBABA_CLOUD_ROLE_ARN"
+    if lookup.option("assume_role_session_name"):
+        session_name, session_option = lookup.option("assume_role_session_name"), "assume_role_session_name"
+    else:
+        session_name, session_option = lookup.env("ALIBABA_CLOUD_ROLE_SESSION_NAME"), "ALIBABA_CLOUD_ROLE_SESSION_NAME"
+    return role_request(role_arn, session_name, lookup.option("assume_role_duration"), lookup.option("assume_role_external_id"),
+                        lookup.option("assume_role_policy"), lookup.clock(), names=(arn_name, session_option, "assume_role_duration"))
+
+
+# ---------------------------------------------------------------- the chain
+
+
+def credential_chain(lookup):
+    """The sources to try, in order, for these options."""
+    if lookup.option("profile"):
+        return [credentials_from_options, credentials_from_cli_profile, credentials_from_ini_file, named_profile_missing]
+    if lookup.option("ecs_role_name"):
+        return [credentials_from_options, credentials_from_ecs_metadata]
+    return [credentials_from_options, credentials_from_environment, credentials_from_cli_profile, credentials_from_ini_file,
+            named_profile_missing, credentials_from_ecs_metadata]
+
+
+def _not_found_message(tried):
+    steps = "; ".join("%d) %s" % (index, entry) for index, entry in enumerate(tried, 1))
+    return ("No Alibaba Cloud credentials found. Tried, in order: %s. Set access_key_id and access_key_secret, "
+            "the ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET environment variables, or a profile." % steps)
+
+
+def _refetch(source, lookup):
+    def fetch():
+        lookup.tried = []
+        credentials = source(lookup)
+        if credentials is None:
+            raise CredentialError(_not_found_message(lookup.tried))
+        return credentials
+    return fetch
+
+
+def resolve_credentials(options, environ=os.environ, home=None, sts_call=None, http=None, clock=None):
+    """Find credentials for ``options`` and return a :class:`CredentialsProvider` for them.
+
+    ``sts_call(credentials, params) -> dict`` performs STS AssumeRole; ``http`` is a requests-like session
+    used for ECS metadata (a ``requests.Session`` is made when needed); ``clock`` returns the current aware
+    datetime (for tests). Raises CredentialError or ValidationError; neither message holds a secret.
+    """
+    lookup = _Lookup(options, environ, home, sts_call, http, clock)
+    role = _top_level_role(lookup)  # validated before any call
+    for source in credential_chain(lookup):
+        found = source(lookup)
+        if found is not None:
+            base = CredentialsProvider(_refetch(source, lookup), initial=found, clock=lookup.clock)
+            break
+    else:
+        raise CredentialError(_not_found_message(lookup.tried))
+    if role is None:
+        return base
+    return CredentialsProvider(lambda: assume_role(sts_call, base.get(), role), clock=lookup.clock)

@@ -1,0 +1,130 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) aliyun.ram contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Reconciler for the account password policy (IMS GetPasswordPolicy / SetPasswordPolicy).
+
+``desired`` maps policy fields (snake_case, ``max_login_attemps`` in the API's
+spelling) to values; ``None`` or a missing key means "leave as it is".
+
+SetPasswordPolicy documents a default for every field, so a field left out of
+the call may be reset to that default. The plan therefore always sends the
+full policy (current values merged with the desired ones) and reports only
+the fields that really change.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.aliyun.ram.plugins.module_utils.errors import ValidationError
+from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan
+
+# Documented ranges of the integer fields (alibaba-ram-api.md, SetPasswordPolicy).
+INTEGER_RANGES = {
+    "minimum_password_length": (8, 32),
+    "minimum_password_different_character": (0, 8),
+    "max_login_attemps": (0, 32),
+    "max_password_age": (0, 1095),
+    "password_reuse_prevention": (0, 24),
+    "initial_password_age": (0, 90),
+}
+
+BOOLEAN_FIELDS = (
+    "require_lowercase_characters",
+    "require_uppercase_characters",
+    "require_numbers",
+    "require_symbols",
+    "hard_expire",
+    "password_not_contain_user_name",
+    "intercept_risk_password_on_api",
+)
+
+# Every documented field, in the order they are shown.
+POLICY_FIELDS = (
+    "minimum_password_length",
+    "require_lowercase_characters",
+    "require_uppercase_characters",
+    "require_numbers",
+    "require_symbols",
+    "minimum_password_different_character",
+    "password_not_contain_user_name",
+    "max_login_attemps",
+    "max_password_age",
+    "hard_expire",
+    "password_reuse_prevention",
+    "initial_password_age",
+    "intercept_risk_password_on_api",
+)
+
+
+def managed_fields(desired):
+    """The desired fields that the task manages (value not None), in display order."""
+    desired = desired or {}
+    return [field for field in POLICY_FIELDS if desired.get(field) is not None]
+
+
+def validate_password_policy(desired):
+    """Raise :class:`ValidationError` for an unknown field, a wrong type or a value out of the documented range."""
+    desired = desired or {}
+    unknown = sorted(set(desired) - set(POLICY_FIELDS))
+    if unknown:
+        raise ValidationError(unknown[0], "is not a password policy field")
+    for field in managed_fields(desired):
+        value = desired[field]
+        if field in BOOLEAN_FIELDS:
+            if not isinstance(value, bool):
+                raise ValidationError(field, "must be true or false")
+            continue
+        low, high = INTEGER_RANGES[field]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError(field, "must be an integer between %d and %d" % (low, high))
+        if not low <= value <= high:
+            raise ValidationError(field, "must be between %d and %d, got %d" % (low, high, value))
+
+
+def read_password_policy(client):
+    return client.get_password_policy()
+
+
+def plan_password_policy(current, desired):
+    """Compare the current policy with the managed fields; one SetPasswordPolicy step if any differ."""
+    validate_password_policy(desired)
+    current = current or {}
+    fields = managed_fields(desired)
+    plan = Plan(before=dict((field, current.get(field)) for field in fields),
+                after=dict((field, desired[field]) for field in fields))
+    for field in fields:
+        if current.get(field) != desired[field]:
+            plan.note_change(field)
+    if plan.changed_fields:
+        merged = dict((field, value) for field, value in current.items() if field in POLICY_FIELDS and value is not None)
+        merged.update((field, desired[field]) for field in fields)
+        plan.add("set_password_policy", "set password policy fields: %s" % ", ".join(plan.changed_fields), **merged)
+    return plan
+
+
+def predicted_policy(current, desired):
+    """The policy a real run would leave behind (check mode reports this)."""
+    after = dict(current or {})
+    after.update((field, desired[field]) for field in managed_fields(desired))
+    return after
+
+
+def ensure_password_policy(client, desired, check_mode=False, diff=False):
+    """Read, plan, apply (unless check mode) and re-read; returns the module result."""
+    validate_password_policy(desired)
+    current = read_password_policy(client)
+    plan = plan_password_policy(current, desired)
+    if plan.changed and not check_mode:
+        plan.apply(client)
+        after = read_password_policy(client)
+    else:
+        after = predicted_policy(current, desired)
+    result = {
+        "changed": plan.changed,
+        "password_policy": after,
+        "changed_fields": list(plan.changed_fields),
+    }
+    if diff:
+        result["diff"] = plan.diff(before_header="password policy", after_header="password policy")
+    return result

@@ -65,6 +65,7 @@ MAX_ROLE_DURATION = 43200
 SESSION_NAME_PREFIX = "aliyun-ram-ansible-"
 
 ROLE_ARN_PATTERN = re.compile(r"^acs:ram::\d+:role/[A-Za-z0-9._@-]{1,64}$")
+ECS_ROLE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
 SESSION_NAME_PATTERN = re.compile(r"^[A-Za-z0-9.@_-]{2,32}$")
 _ISO_TIME_PATTERN = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$")
@@ -439,6 +440,9 @@ def _fetch_ecs_credentials(lookup, base, role_name, explicit):
         role_name = listing.splitlines()[0].strip() if listing else None
         if not role_name:
             raise _MetadataUnavailable("no RAM role is attached to this instance")
+        if not ECS_ROLE_NAME_PATTERN.match(role_name):
+            # Never echo an unexpected answer: it could be anything, credentials included.
+            raise _MetadataUnavailable("role discovery answered something that is not a role name")
     body = _imds_get(http, prefix + role_name, headers, "credentials of role %r" % role_name)
     try:
         document = json.loads(body)

@@ -1,0 +1,883 @@
+#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+# Copyright (c) aliyun.ram contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""HTTP gateway of the Alibaba Cloud RAM/IMS/STS API emulator (standard library only).
+
+Usage::
+
+    python3 tests/emulator/ram_emulator.py --port PORT [--host 127.0.0.1]
+        [--access-key ID:SECRET]...     # repeatable; default testid:testsecret
+        [--state FILE] [--request-log FILE] [--account-alias NAME] [--site cn|intl]
+        [--latency-ms N] [--throttle-rate F] [--error-rate F] [--drop-rate F] [--seed N]
+        [--certfile PEM --keyfile PEM] [--sts-lifetime SECONDS]
+
+Without ``--access-key`` the emulator accepts the single key ``testid`` with the
+secret ``testsecret``. Once it accepts connections it prints one line,
+``ready http://127.0.0.1:PORT`` (``https://`` with TLS), and it exits with code 0,
+saving ``--state``, on SIGTERM or SIGINT.
+
+The gateway does what Alibaba's API gateway does before a request reaches a
+product: it parses the request, checks Action and Version, verifies the V3
+(``ACS3-HMAC-SHA256``) or classic (HMAC-SHA1) signature with the project's own
+``plugins/module_utils/signing.py``, applies injected faults, and answers with
+Alibaba's JSON error body. The business logic lives in ``ram_backend.py``.
+
+Besides the API on ``/`` it answers unsigned, loopback-only test paths that are
+never logged and never faulted (``/_emulator/stats``, ``/_emulator/stats/reset``,
+``/_emulator/state``, ``/_emulator/faults``, ``/_emulator/inject``) and an ECS
+metadata service under ``/latest/``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import argparse
+import datetime
+import hashlib
+import hmac
+import importlib.util
+import ipaddress
+import json
+import os
+import random
+import signal
+import socket
+import socketserver
+import ssl
+import sys
+import threading
+import time
+import traceback
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SIGNING_PATH = os.path.normpath(os.path.join(HERE, "..", "..", "plugins", "module_utils", "signing.py"))
+# Hidden test aid: the gateway's own tests may swap in a small fake backend.
+BACKEND_PATH = os.environ.get("RAM_EMULATOR_BACKEND") or os.path.join(HERE, "ram_backend.py")
+
+
+def _load_by_path(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+# Loaded by path so the emulator works from the repository and from an installed collection alike.
+signing = sys.modules.get("_ram_emulator_signing") or _load_by_path("_ram_emulator_signing", SIGNING_PATH)
+
+TIME_WINDOW_SECONDS = 15 * 60
+DEFAULT_ACCESS_KEY = "testid:testsecret"
+
+# version -> (HostId, product name used in Recommend)
+PRODUCTS = {
+    "2019-08-15": ("ims.aliyuncs.com", "Ims"),
+    "2015-05-01": ("ram.aliyuncs.com", "Ram"),
+    "2015-04-01": ("sts.aliyuncs.com", "Sts"),
+}
+DEFAULT_PRODUCT = PRODUCTS["2019-08-15"]
+
+# Parameters that belong to the gateway (signature and protocol), not to the operation.
+COMMON_PARAMS = frozenset([
+    "Action", "Version", "Format", "AccessKeyId", "Signature", "SignatureMethod", "SignatureVersion",
+    "SignatureNonce", "SignatureType", "Timestamp", "SecurityToken",
+])
+SECRET_PARAM_MARKERS = ("secret", "password", "token")
+V3_REQUIRED_SIGNED_HEADERS = ("host", "x-acs-action", "x-acs-content-sha256", "x-acs-date",
+                              "x-acs-signature-nonce", "x-acs-version")
+
+MESSAGES = {
+    "MissingParameter": 'The input parameter "%s" that is mandatory for processing this request is not supplied.',
+    "InvalidVersion": "Specified parameter Version is not valid.",
+    "InvalidAction.NotFound": "Specified api is not found, please check your url and method.",
+    "InvalidAccessKeyId.NotFound": "Specified access key is not found.",
+    "InvalidTimeStamp.Expired": "Specified time stamp or date value is expired.",
+    "InvalidTimeStamp.Format": "Specified time stamp or date value is not well formatted.",
+    "SignatureNonceUsed": "Specified signature nonce was used already.",
+    "SignatureDoesNotMatch": "Specified signature is not matched with our calculation. server string to sign is:%s",
+    "IncompleteSignature": "The request signature does not conform to Aliyun standards.",
+    "InvalidSecurityToken.Malformed": "The security token you provided is malformed.",
+    "InvalidSecurityToken.MismatchWithAccessKey": "The security token you provided does not match the access key.",
+    "InvalidSecurityToken.Expired": "The security token you provided has expired.",
+    "Throttling.User": "Request was denied due to user flow control.",
+    "ServiceUnavailable": "The request has failed due to a temporary failure of the server.",
+    "InternalError": "An internal error occurred.",
+}
+
+
+class GatewayError(Exception):
+    """An error the gateway answers itself, before or instead of the backend."""
+
+    def __init__(self, code, http_status, message=None, headers=None):
+        super(GatewayError, self).__init__(code)
+        self.code = code
+        self.http_status = http_status
+        self.message = message if message is not None else MESSAGES.get(code, code)
+        self.headers = headers or {}
+
+
+def missing(name):
+    return GatewayError("MissingParameter", 400, MESSAGES["MissingParameter"] % name)
+
+
+# --- request parsing -------------------------------------------------------------
+
+
+class Headers:
+    """Case-insensitive, multi-valued request headers with the ``items()`` shape signing.py expects."""
+
+    def __init__(self, pairs):
+        self._pairs = [(str(k), str(v)) for k, v in (pairs.items() if hasattr(pairs, "items") else pairs)]
+
+    def items(self):
+        return list(self._pairs)
+
+    def get(self, name, default=None):
+        name = name.lower()
+        for key, value in self._pairs:
+            if key.lower() == name:
+                return value
+        return default
+
+    def __contains__(self, name):
+        return self.get(name) is not None
+
+
+def form_decode(text):
+    """Form-decode a query or body (``+`` is a space, blank values kept); the last duplicate wins."""
+    return dict(parse_qsl(text or "", keep_blank_values=True))
+
+
+def is_form_body(headers):
+    content_type = (headers.get("content-type") or "").split(";")[0].strip().lower()
+    return content_type == "application/x-www-form-urlencoded"
+
+
+class ApiRequest:
+    """One request on ``/`` as the gateway sees it."""
+
+    def __init__(self, method, target, headers, body=b""):
+        self.method = method.upper()
+        split = urlsplit(target)
+        self.path = split.path or "/"
+        self.query = form_decode(split.query)
+        self.headers = headers if isinstance(headers, Headers) else Headers(headers)
+        self.body = body or b""
+        self.form = form_decode(self.body.decode("utf-8", "replace")) if self.body and is_form_body(self.headers) else {}
+        self.params = dict(self.query)
+        self.params.update(self.form)
+        self.action = self.params.get("Action") or self.headers.get("x-acs-action")
+        self.version = self.params.get("Version") or self.headers.get("x-acs-version")
+
+    def business_params(self):
+        return dict((k, v) for k, v in self.params.items() if k not in COMMON_PARAMS)
+
+
+# --- authentication ---------------------------------------------------------------
+
+
+def parse_timestamp(value):
+    """Epoch seconds of a ``yyyy-MM-ddTHH:mm:ssZ`` value (fractions and offsets tolerated)."""
+    text = value.strip()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise GatewayError("InvalidTimeStamp.Format", 400)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+    return parsed.timestamp()
+
+
+class NonceCache:
+    """Nonces seen within the time window, per AccessKey; thread-safe."""
+
+    def __init__(self, window=TIME_WINDOW_SECONDS):
+        self.window = window
+        self._seen = {}
+        self._lock = threading.Lock()
+
+    def _purge(self, now):
+        for key in [k for k, seen in self._seen.items() if now - seen > self.window]:
+            del self._seen[key]
+
+    def seen(self, access_key_id, nonce, now):
+        with self._lock:
+            self._purge(now)
+            return (access_key_id, nonce) in self._seen
+
+    def add(self, access_key_id, nonce, now):
+        """Record a nonce; False if another request recorded it first."""
+        with self._lock:
+            if (access_key_id, nonce) in self._seen:
+                return False
+            self._seen[(access_key_id, nonce)] = now
+            return True
+
+
+def auth_kind(request):
+    if (request.headers.get("authorization") or "").startswith(signing.V3_ALGORITHM):
+        return "v3"
+    if "Signature" in request.params:
+        return "v1"
+    return "none"
+
+
+def _check_time_and_nonce(access_key_id, timestamp, nonce, now, nonces):
+    if abs(now - parse_timestamp(timestamp)) > TIME_WINDOW_SECONDS:
+        raise GatewayError("InvalidTimeStamp.Expired", 400)
+    if nonces is not None and nonces.seen(access_key_id, nonce, now):
+        raise GatewayError("SignatureNonceUsed", 400)
+
+
+def _verify_v3(request, lookup_key, now, nonces):
+    parsed = signing.parse_v3_authorization(request.headers.get("authorization"))
+    if parsed is None:
+        raise GatewayError("IncompleteSignature", 400)
+    access_key_id, signed_headers, client_signature = parsed
+    signed_headers = [h.lower() for h in signed_headers]
+    for name in V3_REQUIRED_SIGNED_HEADERS:
+        if request.headers.get(name) is None:
+            raise missing(name)
+    if not set(V3_REQUIRED_SIGNED_HEADERS) <= set(signed_headers) or "authorization" in signed_headers:
+        raise GatewayError("IncompleteSignature", 400)
+    key = lookup_key(access_key_id)
+    if key is None:
+        raise GatewayError("InvalidAccessKeyId.NotFound", 404)
+    nonce = request.headers.get("x-acs-signature-nonce")
+    _check_time_and_nonce(access_key_id, request.headers.get("x-acs-date"), nonce, now, nonces)
+    # The payload hash comes from the body we received, not from the client's header: a header that lies
+    # about the body then breaks the signature, as x-acs-content-sha256 is always signed.
+    canonical = signing.v3_canonical_request(request.method, request.path, request.query, request.headers,
+                                             signed_headers, hashlib.sha256(request.body).hexdigest())
+    expected = signing.v3_signature(key["secret"], canonical)
+    if not hmac.compare_digest(expected, client_signature):
+        raise GatewayError("SignatureDoesNotMatch", 400,
+                           MESSAGES["SignatureDoesNotMatch"] % signing.v3_string_to_sign(canonical))
+    return access_key_id, key, nonce, request.headers.get("x-acs-security-token")
+
+
+def _verify_classic(request, lookup_key, now, nonces):
+    params = request.params
+    for name in ("AccessKeyId", "SignatureMethod", "SignatureVersion", "SignatureNonce", "Timestamp"):
+        if not params.get(name):
+            raise missing(name)
+    if params["SignatureMethod"] != "HMAC-SHA1" or params["SignatureVersion"] != "1.0":
+        raise GatewayError("IncompleteSignature", 400)
+    access_key_id = params["AccessKeyId"]
+    key = lookup_key(access_key_id)
+    if key is None:
+        raise GatewayError("InvalidAccessKeyId.NotFound", 404)
+    _check_time_and_nonce(access_key_id, params["Timestamp"], params["SignatureNonce"], now, nonces)
+    signed = dict((k, v) for k, v in params.items() if k != "Signature")
+    expected = signing.rpc_signature(request.method, signed, key["secret"])
+    if not hmac.compare_digest(expected.encode("utf-8"), params["Signature"].encode("utf-8")):
+        raise GatewayError("SignatureDoesNotMatch", 400,
+                           MESSAGES["SignatureDoesNotMatch"] % signing.rpc_string_to_sign(request.method, signed))
+    return access_key_id, key, params["SignatureNonce"], params.get("SecurityToken")
+
+
+def _check_security_token(key, token, now):
+    # Assumption: Alibaba documents no HTTP status for these codes; 400 like the other request errors.
+    expected = key.get("security_token")
+    if not expected:
+        return
+    if not token:
+        raise GatewayError("InvalidSecurityToken.Malformed", 400)
+    if not hmac.compare_digest(expected.encode("utf-8"), token.encode("utf-8")):
+        raise GatewayError("InvalidSecurityToken.MismatchWithAccessKey", 400)
+    if key.get("expiration") is not None and now >= key["expiration"]:
+        raise GatewayError("InvalidSecurityToken.Expired", 400)
+
+
+def authenticate(request, lookup_key, now, nonces=None):
+    """Verify the request's signature; return the caller ``{access_key_id, is_sts}`` or raise GatewayError.
+
+    ``lookup_key(access_key_id)`` returns ``{secret, security_token, expiration}`` or None. ``now`` is epoch
+    seconds. ``nonces`` (a NonceCache) enables replay protection; a nonce is recorded only once the
+    signature is valid. Checks run in the gateway's order: missing parts, unknown key, clock skew, reused
+    nonce, signature, security token.
+    """
+    kind = auth_kind(request)
+    if kind == "v3":
+        access_key_id, key, nonce, token = _verify_v3(request, lookup_key, now, nonces)
+    elif kind == "v1":
+        access_key_id, key, nonce, token = _verify_classic(request, lookup_key, now, nonces)
+    else:
+        raise missing("AccessKeyId")
+    _check_security_token(key, token, now)
+    if nonces is not None and not nonces.add(access_key_id, nonce, now):
+        raise GatewayError("SignatureNonceUsed", 400)
+    return {"access_key_id": access_key_id, "is_sts": bool(key.get("security_token"))}
+
+
+def verify_request(method, target, headers, body, lookup_key, now, nonces=None):
+    """Pure verification of one raw request (no backend): the caller dict, or GatewayError."""
+    return authenticate(ApiRequest(method, target, headers, body), lookup_key, now, nonces)
+
+
+def parse_access_key(text):
+    """``ID:SECRET`` or ``ID:SECRET:SECURITY_TOKEN`` (the latter registers a static STS key for tests)."""
+    parts = text.split(":", 2)
+    if len(parts) < 2 or not parts[0] or not parts[1]:
+        raise ValueError("expected ID:SECRET, got %r" % text.split(":", 1)[0])
+    return parts[0], {"secret": parts[1], "security_token": parts[2] if len(parts) == 3 else None, "expiration": None}
+
+
+# --- faults, stats and request log ---------------------------------------------------
+
+
+class Faults:
+    """Random fault injection (seeded) plus one-shot injected errors per action; thread-safe."""
+
+    FIELDS = ("latency_ms", "throttle_rate", "error_rate", "drop_rate")
+
+    def __init__(self, latency_ms=0, throttle_rate=0.0, error_rate=0.0, drop_rate=0.0, seed=None):
+        self._lock = threading.Lock()
+        self._random = random.Random(seed)
+        self._injected = {}
+        self.latency_ms = self.throttle_rate = self.error_rate = self.drop_rate = 0
+        self.update({"latency_ms": latency_ms, "throttle_rate": throttle_rate,
+                     "error_rate": error_rate, "drop_rate": drop_rate})
+
+    def update(self, settings):
+        unknown = set(settings) - set(self.FIELDS)
+        if unknown:
+            raise ValueError("unknown fault settings: %s" % ", ".join(sorted(unknown)))
+        values = {}
+        for name, value in settings.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ValueError("%s must be a non-negative number" % name)
+            if name.endswith("_rate") and value > 1:
+                raise ValueError("%s must be between 0 and 1" % name)
+            values[name] = value
+        with self._lock:
+            for name, value in values.items():
+                setattr(self, name, value)
+
+    def settings(self):
+        with self._lock:
+            return dict((name, getattr(self, name)) for name in self.FIELDS)
+
+    def inject(self, spec):
+        action = spec.get("action")
+        code = spec.get("code")
+        status = spec.get("http_status", 400)
+        times = spec.get("times", 1)
+        if not action or not code or not isinstance(status, int) or not isinstance(times, int) or times < 1:
+            raise ValueError("inject needs action, code, an integer http_status and times >= 1")
+        with self._lock:
+            self._injected[action] = {"code": code, "http_status": status,
+                                      "message": spec.get("message") or code, "times": times}
+
+    def take_injected(self, action):
+        with self._lock:
+            entry = self._injected.get(action)
+            if entry is None:
+                return None
+            entry["times"] -= 1
+            if entry["times"] <= 0:
+                del self._injected[action]
+            return GatewayError(entry["code"], entry["http_status"], entry["message"])
+
+    def roll(self):
+        """Decide this request's random fault: None, "throttle", "error" or "drop", plus a retry-after in ms."""
+        with self._lock:
+            if self._random.random() < self.throttle_rate:
+                return "throttle", self._random.randint(50, 200)
+            if self._random.random() < self.error_rate:
+                return "error", None
+            if self._random.random() < self.drop_rate:
+                return "drop", None
+            return None, None
+
+
+class Stats:
+    """Counts of API requests that passed authentication, since start or the last reset.
+
+    ``requests``: every such request; ``writes``/``reads``: those that reached the backend, by the
+    backend's ``is_write`` (a dropped write counts: it was applied); ``errors``: those answered with a
+    non-200 status (faults included); ``rejected``: requests refused by the gateway before that stage.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        with self._lock:
+            self._data = {"requests": 0, "writes": 0, "reads": 0, "errors": 0, "rejected": 0,
+                          "faults": {"throttle": 0, "error": 0, "drop": 0, "inject": 0}, "by_action": {}}
+
+    def record(self, action, reached_backend, write, failed, fault):
+        with self._lock:
+            data = self._data
+            entry = data["by_action"].setdefault(action, {"requests": 0, "writes": 0})
+            data["requests"] += 1
+            entry["requests"] += 1
+            if reached_backend and write:
+                data["writes"] += 1
+                entry["writes"] += 1
+            elif reached_backend:
+                data["reads"] += 1
+            if failed:
+                data["errors"] += 1
+            if fault:
+                data["faults"][fault] += 1
+
+    def record_rejected(self):
+        with self._lock:
+            self._data["rejected"] += 1
+
+    def snapshot(self):
+        with self._lock:
+            return json.loads(json.dumps(self._data))
+
+
+def redact(params):
+    """Business parameters with every secret-looking value replaced by ``***``."""
+    return dict((k, "***" if any(m in k.lower() for m in SECRET_PARAM_MARKERS) else v) for k, v in params.items())
+
+
+def iso_utc(epoch):
+    moment = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (moment.microsecond // 1000)
+
+
+class RequestLog:
+    """Append-only JSON-lines log of API requests (never headers, signatures or secret values)."""
+
+    def __init__(self, path):
+        self._lock = threading.Lock()
+        self._file = open(path, "a", encoding="utf-8") if path else None
+
+    def write(self, entry):
+        if self._file is None:
+            return
+        line = json.dumps(entry, sort_keys=True, ensure_ascii=False)
+        with self._lock:
+            self._file.write(line + "\n")
+            self._file.flush()
+
+    def close(self):
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
+
+# --- the gateway -------------------------------------------------------------------
+
+
+class Response:
+    def __init__(self, status, body, content_type="application/json;charset=utf-8", headers=None, drop=False):
+        self.status = status
+        self.body = body if isinstance(body, bytes) else body.encode("utf-8")
+        self.content_type = content_type
+        self.headers = headers or {}
+        self.drop = drop
+
+
+def json_response(status, payload, headers=None):
+    return Response(status, json.dumps(payload, ensure_ascii=False), headers=headers)
+
+
+def text_response(status, text):
+    return Response(status, text, content_type="text/plain;charset=utf-8")
+
+
+def error_body(code, message, version, request_id=None):
+    request_id = request_id or str(uuid.uuid4()).upper()
+    host_id, product = PRODUCTS.get(version, DEFAULT_PRODUCT)
+    return {
+        "RequestId": request_id,
+        "HostId": host_id,
+        "Code": code,
+        "Message": message,
+        "Recommend": "https://api.aliyun.com/troubleshoot?q=%s&product=%s&requestId=%s" % (code, product, request_id),
+    }
+
+
+class Gateway:
+    """Turns raw requests into responses; independent of the socket layer so tests can drive it directly."""
+
+    def __init__(self, backend, api_fault_class, static_keys=None, faults=None, request_log=None, clock=time.time,
+                 sleep=time.sleep):
+        self.backend = backend
+        self.api_fault_class = api_fault_class
+        self.static_keys = dict(static_keys or {})
+        self.faults = faults or Faults()
+        self.request_log = request_log or RequestLog(None)
+        self.stats = Stats()
+        self.nonces = NonceCache()
+        self.clock = clock
+        self.sleep = sleep
+        self._imds_tokens = set()
+        self._imds_lock = threading.Lock()
+
+    def lookup_key(self, access_key_id):
+        return self.static_keys.get(access_key_id) or self.backend.lookup_access_key(access_key_id)
+
+    # -- API on "/" --
+
+    def handle_api(self, request):
+        started = time.monotonic()
+        outcome = {"fault": None, "caller": None}
+        try:
+            response = self._api(request, outcome)
+        except GatewayError as exc:
+            response = json_response(exc.http_status, error_body(exc.code, exc.message, request.version), exc.headers)
+        self._log(request, response, outcome, started)
+        return response
+
+    def _api(self, request, outcome):
+        if request.method not in ("GET", "POST") or request.path != "/":
+            raise GatewayError("InvalidAction.NotFound", 404)
+        try:
+            self._check_operation(request)
+            caller = authenticate(request, self.lookup_key, self.clock(), self.nonces)
+        except GatewayError:
+            self.stats.record_rejected()
+            raise
+        outcome["caller"] = caller
+        return self._dispatch(request, caller, outcome)
+
+    def _check_operation(self, request):
+        if not request.action:
+            raise missing("Action")
+        if not request.version:
+            raise missing("Version")
+        if request.version not in self.backend.known_versions():
+            raise GatewayError("InvalidVersion", 400)
+        if not self.backend.has_action(request.version, request.action):
+            raise GatewayError("InvalidAction.NotFound", 404)
+
+    def _dispatch(self, request, caller, outcome):
+        write = bool(self.backend.is_write(request.action))
+        reached_backend = False
+        response = None
+        try:
+            settings = self.faults.settings()
+            if settings["latency_ms"]:
+                self.sleep(settings["latency_ms"] / 1000.0)
+            injected = self.faults.take_injected(request.action)
+            if injected is not None:
+                outcome["fault"] = "inject"
+                raise injected
+            fault, retry_after = self.faults.roll()
+            if fault == "throttle":
+                outcome["fault"] = fault
+                raise GatewayError("Throttling.User", 400, headers={"x-acs-retry-after": str(retry_after)})
+            if fault == "error":
+                outcome["fault"] = fault
+                raise GatewayError("ServiceUnavailable", 503)
+            reached_backend = True
+            response = self._call_backend(request, caller)
+            if fault == "drop":
+                outcome["fault"] = fault
+                response.drop = True
+            return response
+        except GatewayError as exc:
+            response = json_response(exc.http_status, error_body(exc.code, exc.message, request.version), exc.headers)
+            return response
+        finally:
+            self.stats.record(request.action, reached_backend, write, response is None or response.status != 200,
+                              outcome["fault"])
+
+    def _call_backend(self, request, caller):
+        request_id = str(uuid.uuid4()).upper()
+        try:
+            result = self.backend.handle(request.version, request.action, request.business_params(), caller)
+        except self.api_fault_class as fault:
+            return json_response(fault.http_status, error_body(fault.code, fault.message, request.version, request_id))
+        except Exception:  # a backend bug must not kill the connection; report it like Alibaba's InternalError
+            traceback.print_exc(file=sys.stderr)
+            return json_response(500, error_body("InternalError", MESSAGES["InternalError"], request.version, request_id))
+        body = dict(result or {})
+        body["RequestId"] = request_id
+        return json_response(200, body)
+
+    def _log(self, request, response, outcome, started):
+        code = None
+        if response.status != 200:
+            try:
+                code = json.loads(response.body.decode("utf-8")).get("Code")
+            except ValueError:
+                code = None
+        caller = outcome["caller"]
+        self.request_log.write({
+            "time": iso_utc(self.clock()),
+            "action": request.action,
+            "version": request.version,
+            "method": request.method,
+            "auth": auth_kind(request),
+            "status": response.status,
+            "code": code,
+            "write": bool(request.action and self._is_write(request.action)),
+            "params": redact(request.business_params()),
+            "access_key_id": caller["access_key_id"] if caller else None,
+            "fault": outcome["fault"],
+            "duration_ms": round((time.monotonic() - started) * 1000.0, 3),
+        })
+
+    def _is_write(self, action):
+        try:
+            return self.backend.is_write(action)
+        except Exception:  # unknown actions may not be classifiable
+            return False
+
+    # -- admin paths --
+
+    def handle_admin(self, method, path, body):
+        try:
+            payload = json.loads(body.decode("utf-8")) if body.strip() else {}
+        except ValueError:
+            return json_response(400, {"error": "body must be JSON"})
+        if method == "GET" and path == "/_emulator/stats":
+            return json_response(200, self.stats.snapshot())
+        if method == "POST" and path == "/_emulator/stats/reset":
+            self.stats.reset()
+            return json_response(200, self.stats.snapshot())
+        if method == "GET" and path == "/_emulator/state":
+            return json_response(200, self.backend.snapshot())
+        if method == "GET" and path == "/_emulator/faults":
+            return json_response(200, self.faults.settings())
+        if method == "POST" and path in ("/_emulator/faults", "/_emulator/inject"):
+            if not isinstance(payload, dict):
+                return json_response(400, {"error": "body must be a JSON object"})
+            try:
+                if path == "/_emulator/faults":
+                    self.faults.update(payload)
+                    return json_response(200, self.faults.settings())
+                self.faults.inject(payload)
+                return json_response(200, {"injected": payload.get("action")})
+            except ValueError as exc:
+                return json_response(400, {"error": str(exc)})
+        return json_response(404, {"error": "unknown emulator path %s %s" % (method, path)})
+
+    # -- ECS instance metadata --
+
+    def handle_metadata(self, method, path, headers):
+        prefix = "/latest/meta-data/ram/security-credentials/"
+        if path == "/latest/api/token":
+            if method != "PUT":
+                return text_response(405, "method not allowed")
+            if not headers.get("x-aliyun-ecs-metadata-token-ttl-seconds"):
+                return text_response(400, "missing X-aliyun-ecs-metadata-token-ttl-seconds")
+            token = uuid.uuid4().hex
+            with self._imds_lock:
+                self._imds_tokens.add(token)
+            return text_response(200, token)
+        if method != "GET" or not path.startswith(prefix):
+            return text_response(404, "not found")
+        role = path[len(prefix):]
+        if not role:
+            return text_response(200, self.backend.imds_role_name())
+        try:
+            credentials = self.backend.imds_credentials(role)
+        except self.api_fault_class:
+            credentials = None
+        if not credentials:
+            return text_response(404, "not found")
+        return json_response(200, credentials)
+
+
+# --- HTTP layer ----------------------------------------------------------------------
+
+
+def _is_loopback(address):
+    try:
+        return ipaddress.ip_address(address.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+class RequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "RamEmulator"
+    sys_version = ""
+    timeout = 120  # idle keep-alive connections do not hold a thread forever
+
+    def log_message(self, format, *args):  # quiet: no access log on stderr
+        pass
+
+    def _read_body(self):
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _send(self, response):
+        if response.drop:
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    def _handle(self):
+        gateway = self.server.gateway
+        try:
+            body = self._read_body()
+        except ValueError:
+            self.close_connection = True
+            self._send(text_response(400, "bad request body"))
+            return
+        path = urlsplit(self.path).path
+        if path.startswith("/_emulator/"):
+            if not _is_loopback(self.client_address[0]):
+                response = json_response(403, {"error": "emulator admin paths are loopback-only"})
+            else:
+                response = gateway.handle_admin(self.command, path, body)
+        elif path.startswith("/latest/"):
+            response = gateway.handle_metadata(self.command, path, self.headers)
+        else:
+            response = gateway.handle_api(ApiRequest(self.command, self.path, self.headers.items(), body))
+        self._send(response)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
+
+
+class EmulatorServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+
+    def __init__(self, address, gateway):
+        host = address[0]
+        self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        ThreadingHTTPServer.__init__(self, address, RequestHandler)
+        self.gateway = gateway
+
+    def server_bind(self):
+        # HTTPServer.server_bind would resolve the host name (getfqdn), which can hang without DNS.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = self.server_address[:2]
+
+    def handle_error(self, request, client_address):  # a client that hangs up is not an emulator error
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, ssl.SSLError, socket.timeout)):
+            return
+        ThreadingHTTPServer.handle_error(self, request, client_address)
+
+
+# --- command line -----------------------------------------------------------------
+
+
+def load_backend_module():
+    return _load_by_path("ram_backend", BACKEND_PATH)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description="Alibaba Cloud RAM/IMS/STS API emulator for tests (loopback only).",
+        epilog="Without --access-key the only accepted key is testid with secret testsecret.")
+    parser.add_argument("--port", type=int, required=True, help="TCP port; 0 picks a free one")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--access-key", action="append", default=[], metavar="ID:SECRET",
+                        help="accepted AccessKey, repeatable (default: testid:testsecret)")
+    parser.add_argument("--state", metavar="FILE", help="load state from and save it to this JSON file")
+    parser.add_argument("--request-log", metavar="FILE", help="append one JSON line per API request")
+    parser.add_argument("--account-alias", default="example", help="default domain is NAME.onaliyun.com")
+    parser.add_argument("--site", choices=["cn", "intl"], default="cn",
+                        help="intl: GetUser/ListUsers omit Email and MobilePhone")
+    parser.add_argument("--latency-ms", type=float, default=0, help="delay every API request")
+    parser.add_argument("--throttle-rate", type=float, default=0.0, help="share answered with Throttling.User")
+    parser.add_argument("--error-rate", type=float, default=0.0, help="share answered with 503 ServiceUnavailable")
+    parser.add_argument("--drop-rate", type=float, default=0.0, help="share applied, then dropped without a response")
+    parser.add_argument("--seed", type=int, help="seed of the fault generator")
+    parser.add_argument("--certfile", metavar="PEM", help="serve HTTPS with this certificate")
+    parser.add_argument("--keyfile", metavar="PEM", help="private key of --certfile")
+    parser.add_argument("--sts-lifetime", type=int, metavar="SECONDS", help="cap the lifetime of issued STS credentials")
+    parser.add_argument("--fixed-time", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if bool(args.certfile) != bool(args.keyfile):
+        parser.error("--certfile and --keyfile go together")
+    try:
+        args.static_keys = dict(parse_access_key(k) for k in (args.access_key or [DEFAULT_ACCESS_KEY]))
+    except ValueError as exc:
+        parser.error("--access-key: %s" % exc)
+    try:
+        Faults(args.latency_ms, args.throttle_rate, args.error_rate, args.drop_rate)
+    except ValueError as exc:
+        parser.error(str(exc))
+    if args.fixed_time:
+        try:
+            args.fixed_epoch = parse_timestamp(args.fixed_time)
+        except GatewayError:
+            parser.error("--fixed-time must be an ISO 8601 date-time")
+    return args
+
+
+def build(args):
+    """The server for parsed arguments (bound, not yet serving) and its backend."""
+    clock = (lambda: args.fixed_epoch) if args.fixed_time else time.time
+    module = load_backend_module()
+    backend = module.RamBackend(
+        account_alias=args.account_alias, site=args.site, state_file=args.state,
+        static_keys=dict((k, v["secret"]) for k, v in args.static_keys.items()),
+        sts_lifetime=args.sts_lifetime, clock=clock)
+    gateway = Gateway(backend, module.ApiFault, static_keys=args.static_keys,
+                      faults=Faults(args.latency_ms, args.throttle_rate, args.error_rate, args.drop_rate, args.seed),
+                      request_log=RequestLog(args.request_log), clock=clock)
+    server = EmulatorServer((args.host, args.port), gateway)
+    scheme = "http"
+    if args.certfile:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.certfile, args.keyfile)
+        # Handshake lazily in the request thread so a slow client cannot stall accept().
+        server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
+        scheme = "https"
+    return server, scheme
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    server, scheme = build(args)
+    stop = threading.Event()
+
+    def request_stop(signum, frame):
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+    serving.start()
+    host = server.server_address[0]
+    shown_host = "[%s]" % host if ":" in host else host
+    sys.stdout.write("ready %s://%s:%d\n" % (scheme, shown_host, server.server_address[1]))
+    sys.stdout.flush()
+    while not stop.wait(0.5):
+        pass
+    server.shutdown()
+    server.server_close()
+    server.gateway.backend.save()
+    server.gateway.request_log.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

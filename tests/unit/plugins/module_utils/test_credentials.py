@@ -7,7 +7,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import importlib.util
 import json
+import os
 import threading
 
 import pytest
@@ -771,3 +773,36 @@ def test_missing_sts_client_is_a_clear_error():
     provider = resolve_credentials({"assume_role_arn": ROLE_ARN}, environ=ENV_PAIR)
     with pytest.raises(CredentialError, match="no STS client"):
         provider.get()
+
+
+# ---------------------------------------------------------------- end to end against the emulator
+
+EMULATOR_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "emulator")
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    if not os.path.isfile(os.path.join(EMULATOR_DIR, "ram_backend.py")):
+        pytest.skip("the emulator's backend (tests/emulator/ram_backend.py) is not there yet")
+    spec = importlib.util.spec_from_file_location("emulator_client", os.path.join(EMULATOR_DIR, "client.py"))
+    client = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(client)
+    with client.start_emulator() as handle:
+        yield handle
+
+
+@pytest.mark.parametrize("environ", [{}, {"ALIBABA_CLOUD_IMDSV1_DISABLED": "true"}])
+def test_ecs_role_credentials_from_the_emulator_metadata_service(emulator, environ, tmp_path):
+    requests = pytest.importorskip("requests")
+    environ = dict(environ, ALIBABA_CLOUD_IMDS_ENDPOINT=emulator.url)
+    with requests.Session() as session:
+        provider = resolve_credentials({}, environ=environ, home=str(tmp_path), http=session)
+        creds = provider.get()
+        assert creds.source.startswith("ECS RAM role ")
+        assert creds.access_key_id and creds.access_key_secret and creds.security_token
+        assert creds.expiration.tzinfo is not None
+        role = creds.source[len("ECS RAM role "):].strip("'")
+        explicit = resolve_credentials({"ecs_role_name": role}, environ=environ, home=str(tmp_path), http=session).get()
+        assert explicit.access_key_id == creds.access_key_id
+        with pytest.raises(CredentialError, match="HTTP 404"):
+            resolve_credentials({"ecs_role_name": "no-such-role"}, environ=environ, home=str(tmp_path), http=session)

@@ -1,0 +1,442 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) aliyun.ram contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import platform
+import re
+import socket
+import threading
+import time
+
+import pytest
+import requests
+
+from ansible_collections.aliyun.ram.plugins.module_utils import signing
+from ansible_collections.aliyun.ram.plugins.module_utils.credentials import Credentials
+from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, ValidationError
+from ansible_collections.aliyun.ram.plugins.module_utils.transport import (
+    Backoff,
+    RetryPolicy,
+    Transport,
+    encode_params,
+    parse_endpoint,
+    resolve_endpoints,
+)
+from ansible_collections.aliyun.ram.plugins.module_utils.version import COLLECTION_VERSION
+from ansible_collections.aliyun.ram.tests.unit.plugins.module_utils.scripted_api_server import (
+    DROP,
+    Reply,
+    ScriptedServer,
+    api_error,
+)
+
+KEY_ID = "LTAI-test-id"
+SECRET = "very-secret-value-123"
+PASSWORD = "Pa55word!-never-shown"
+
+
+class FakeTime:
+    """A clock whose sleep only advances the clock, and records how long was asked for."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.sleeps = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class UpperBound:
+    """A ``random`` whose uniform(a, b) returns b, so sleeps equal the jitter bound."""
+
+    def __init__(self):
+        self.calls = []
+
+    def uniform(self, low, high):
+        self.calls.append((low, high))
+        return high
+
+
+class RotatingProvider:
+    """Hands out token-1 credentials until invalidated, then token-2."""
+
+    def __init__(self):
+        self.generation = 1
+        self.invalidations = 0
+
+    def get(self):
+        return Credentials("STS.id-%d" % self.generation, "secret-%d" % self.generation,
+                           security_token="token-%d" % self.generation, source="test")
+
+    def invalidate(self):
+        self.invalidations += 1
+        self.generation += 1
+
+
+def make_transport(server, fake=None, **kwargs):
+    fake = fake or FakeTime()
+    kwargs.setdefault("sleep", fake.sleep)
+    kwargs.setdefault("clock", fake.clock)
+    kwargs.setdefault("timeout", 5)
+    return Transport(kwargs.pop("credentials", Credentials(KEY_ID, SECRET, source="test")), endpoints=server.endpoints(),
+                     environ={}, **kwargs)
+
+
+def verify_v3(request, secret):
+    """Recompute the V3 signature the way a server would, from what arrived."""
+    credential, signed_headers, signature = signing.parse_v3_authorization(request.headers["authorization"])
+    canonical = signing.v3_canonical_request("POST", request.path, request.query, request.headers, signed_headers,
+                                             request.headers["x-acs-content-sha256"])
+    return credential, signed_headers, signature == signing.v3_signature(secret, canonical)
+
+
+# --- endpoints -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("ims.aliyuncs.com", ("https", "ims.aliyuncs.com")),
+    ("ims.aliyuncs.com:8443", ("https", "ims.aliyuncs.com:8443")),
+    ("https://ram.aliyuncs.com", ("https", "ram.aliyuncs.com")),
+    ("HTTPS://ram.aliyuncs.com/", ("https", "ram.aliyuncs.com")),
+    ("http://127.0.0.1:18080", ("http", "127.0.0.1:18080")),
+    ("localhost", ("https", "localhost")),
+])
+def test_parse_endpoint_accepts(value, expected):
+    assert parse_endpoint(value, "ims_endpoint") == expected
+
+
+@pytest.mark.parametrize("value", [
+    "", "   ", None, "https://", "ftp://ims.aliyuncs.com", "ims.aliyuncs.com/path", "https://h/x", "h?x=1",
+    "https://user@h", "h:0", "h:65536", "h:port", "-bad.example", "h h", "https://h#frag",
+])
+def test_parse_endpoint_rejects_with_option_name(value):
+    with pytest.raises(ValidationError) as info:
+        parse_endpoint(value, "ram_endpoint")
+    assert info.value.option == "ram_endpoint"
+    assert str(info.value).startswith("ram_endpoint: ")
+
+
+def test_endpoint_precedence_option_then_env_then_default():
+    environ = {"ALIBABA_CLOUD_IMS_ENDPOINT": "http://127.0.0.1:1", "ALIBABA_CLOUD_RAM_ENDPOINT": "ram.example:2"}
+    resolved = resolve_endpoints({"ims": "ims.example", "ram": None}, environ)
+    assert resolved["ims"] == ("https", "ims.example")
+    assert resolved["ram"] == ("https", "ram.example:2")
+    assert resolved["sts"] == ("https", "sts.aliyuncs.com")
+
+
+def test_bad_env_endpoint_names_the_variable():
+    with pytest.raises(ValidationError) as info:
+        resolve_endpoints({}, {"ALIBABA_CLOUD_STS_ENDPOINT": "sts.example/x"})
+    assert info.value.option == "ALIBABA_CLOUD_STS_ENDPOINT"
+
+
+def test_encode_params():
+    assert encode_params({"A": True, "B": False, "C": 12, "D": None, "E": "x y"}) == {
+        "A": "true", "B": "false", "C": "12", "E": "x y"}
+    with pytest.raises(TypeError):
+        encode_params({"Tags": ["a"]})
+
+
+# --- the request on the wire -------------------------------------------------------------
+
+
+def test_request_is_signed_post_with_params_in_query():
+    with ScriptedServer([Reply(body={"RequestId": "R", "User": {"UserId": "1"}})]) as server:
+        transport = make_transport(server)
+        answer = transport.call("ims", "CreateUser", {"UserPrincipalName": "a b@x.onaliyun.com", "Flag": True,
+                                                     "Count": 3, "Skip": None, "Tag.1.Value": "a+b/c"})
+        transport.close()
+    assert answer == {"RequestId": "R", "User": {"UserId": "1"}}
+    request = server.received[0]
+    assert request.path == "/"
+    assert request.body == b""
+    assert request.query == {"UserPrincipalName": "a b@x.onaliyun.com", "Flag": "true", "Count": "3", "Tag.1.Value": "a+b/c"}
+    assert request.headers["host"] == server.host
+    assert request.headers["x-acs-action"] == "CreateUser"
+    assert request.headers["x-acs-version"] == "2019-08-15"
+    assert request.headers["x-acs-content-sha256"] == signing.EMPTY_BODY_SHA256
+    assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", request.headers["x-acs-date"])
+    assert "x-acs-security-token" not in request.headers
+    credential, signed, valid = verify_v3(request, SECRET)
+    assert valid
+    assert credential == KEY_ID
+    assert {"host", "x-acs-action", "x-acs-version", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"} <= set(signed)
+    assert not verify_v3(request, "another-secret")[2]
+
+
+def test_sts_token_is_sent_and_signed():
+    token = Credentials("STS.id", "sts-secret", security_token="tok+en/=", source="test")
+    with ScriptedServer() as server:
+        transport = make_transport(server, credentials=token)
+        transport.call("ram", "ListPoliciesForUser", {"UserName": "alice"})
+    request = server.received[0]
+    assert request.headers["x-acs-security-token"] == "tok+en/="
+    assert request.headers["x-acs-version"] == "2015-05-01"
+    credential, signed, valid = verify_v3(request, "sts-secret")
+    assert valid and credential == "STS.id" and "x-acs-security-token" in signed
+
+
+def test_user_agent():
+    with ScriptedServer() as server:
+        transport = make_transport(server)
+        transport.call("ims", "GetDefaultDomain")
+    agent = server.received[0].headers["user-agent"]
+    assert agent == "aliyun.ram/%s (python/%s; requests/%s)" % (COLLECTION_VERSION, platform.python_version(), requests.__version__)
+    assert "user-agent" in signing.parse_v3_authorization(server.received[0].headers["authorization"])[1]
+
+
+def test_verify_setting():
+    with ScriptedServer() as server:
+        assert make_transport(server).verify is True
+        assert make_transport(server, validate_certs=False).verify is False
+        assert make_transport(server, ca_bundle="/etc/ca.pem").verify == "/etc/ca.pem"
+
+
+# --- retries -------------------------------------------------------------------------------
+
+
+def test_fresh_nonce_and_signature_on_every_retry():
+    fake = FakeTime()
+    script = [api_error("ServiceUnavailable", 503), api_error("InternalError", 500), Reply()]
+    with ScriptedServer(script) as server:
+        transport = make_transport(server, fake)
+        transport.call("ims", "GetUser", {"UserPrincipalName": "a@x"})
+    assert len(server.received) == 3
+    nonces = [r.headers["x-acs-signature-nonce"] for r in server.received]
+    assert len(set(nonces)) == 3
+    assert len(set(r.headers["authorization"] for r in server.received)) == 3
+    assert all(verify_v3(r, SECRET)[2] for r in server.received)
+    assert len(fake.sleeps) == 2
+
+
+def test_full_jitter_bounds_grow_and_cap():
+    fake, rand = FakeTime(), UpperBound()
+    with ScriptedServer([api_error("InternalError", 500)]) as server:
+        transport = make_transport(server, fake, random=rand, retry=RetryPolicy(max_attempts=5, base_delay=0.5, max_delay=1.5))
+        with pytest.raises(RamApiError):
+            transport.call("ims", "GetUser", {"UserPrincipalName": "a@x"})
+    assert rand.calls == [(0, 0.5), (0, 1.0), (0, 1.5), (0, 1.5)]
+    assert fake.sleeps == [0.5, 1.0, 1.5, 1.5]
+
+
+def test_jitter_uses_the_random_draw():
+    fake = FakeTime()
+    with ScriptedServer([api_error("InternalError", 500), Reply()]) as server:
+        transport = make_transport(server, fake, random=type("Low", (), {"uniform": lambda self, a, b: a})())
+        transport.call("ims", "GetUser", {"UserPrincipalName": "a@x"})
+    assert fake.sleeps == [0]
+
+
+@pytest.mark.parametrize("header, expected", [("1500", 1.5), ("999999", 20.0)])
+def test_retry_after_header_is_honoured_and_capped(header, expected):
+    fake, rand = FakeTime(), UpperBound()
+    script = [api_error("Throttling.User", 400, headers={"x-acs-retry-after": header}), Reply()]
+    with ScriptedServer(script) as server:
+        transport = make_transport(server, fake, random=rand)
+        transport.call("ims", "GetUser", {"UserPrincipalName": "a@x"})
+    assert fake.sleeps == [expected]
+    assert rand.calls == []
+    assert transport.stats == {"calls": 1, "attempts": 2, "retries": 1, "throttled": 1}
+
+
+@pytest.mark.parametrize("first, code, retried", [
+    (api_error("Throttling", 400), "Throttling", False),
+    (api_error("ServiceUnavailable", 503), "ServiceUnavailable", True),
+    (Reply(502, raw=b"<html>bad gateway</html>"), "HTTP502", True),
+    (DROP, "ConnectionError", True),
+])
+def test_retryable_failures_stop_after_max_attempts(first, code, retried):
+    fake = FakeTime()
+    with ScriptedServer([first]) as server:
+        transport = make_transport(server, fake, retry=RetryPolicy(max_attempts=3))
+        with pytest.raises(RamApiError) as info:
+            transport.call("ims", "CreateUser", {"UserPrincipalName": "a@x", "DisplayName": "a"})
+    assert len(server.received) == 3
+    assert info.value.code == code
+    assert info.value.retried is retried
+    assert info.value.action == "CreateUser"
+    assert len(fake.sleeps) == 2
+    assert transport.stats["attempts"] == 3 and transport.stats["retries"] == 2
+
+
+def test_connection_drop_then_success():
+    with ScriptedServer([DROP, Reply(body={"RequestId": "ok"})]) as server:
+        transport = make_transport(server)
+        assert transport.call("ims", "GetDefaultDomain") == {"RequestId": "ok"}
+    assert len(server.received) == 2
+
+
+def test_connection_refused_is_retried_and_not_marked_as_reached():
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    fake = FakeTime()
+    transport = Transport(Credentials(KEY_ID, SECRET, source="test"), endpoints={"ims": "http://127.0.0.1:%d" % port},
+                          environ={}, retry=RetryPolicy(max_attempts=2), sleep=fake.sleep, clock=fake.clock, timeout=2)
+    with pytest.raises(RamApiError) as info:
+        transport.call("ims", "CreateLoginProfile", {"UserPrincipalName": "a@x", "Password": PASSWORD})
+    assert info.value.code == "ConnectionError"
+    assert info.value.retried is False
+    assert transport.stats["attempts"] == 2
+    assert PASSWORD not in str(info.value) and SECRET not in str(info.value)
+    assert PASSWORD not in repr(info.value.to_dict())
+
+
+def test_read_timeout_is_retried_and_marked_as_reached():
+    def slow(request, index):
+        if index == 0:
+            time.sleep(0.6)
+        return Reply()
+    with ScriptedServer(responder=slow) as server:
+        transport = make_transport(server, timeout=0.2, retry=RetryPolicy(max_attempts=1))
+        with pytest.raises(RamApiError) as info:
+            transport.call("ims", "CreateUser", {"UserPrincipalName": "a@x", "Password": PASSWORD})
+        assert info.value.code == "Timeout"
+        assert PASSWORD not in str(info.value)
+        again = make_transport(server, timeout=0.2, retry=RetryPolicy(max_attempts=2))
+        assert again.call("ims", "GetDefaultDomain") == {"RequestId": "REQ-1"}
+
+
+@pytest.mark.parametrize("code, status", [
+    ("EntityNotExist.User", 404), ("EntityAlreadyExists.User", 409), ("InvalidParameter", 400),
+    ("NoPermission", 403), ("SignatureDoesNotMatch", 400),
+])
+def test_other_client_errors_are_not_retried(code, status):
+    fake = FakeTime()
+    with ScriptedServer([api_error(code, status, "the message"), Reply()]) as server:
+        transport = make_transport(server, fake)
+        with pytest.raises(RamApiError) as info:
+            transport.call("ims", "GetUser", {"UserPrincipalName": "a@x"})
+    assert len(server.received) == 1
+    assert fake.sleeps == []
+    error = info.value
+    assert (error.code, error.http_status, error.message, error.request_id) == (code, status, "the message", "REQ-E")
+    assert error.recommend.endswith(code)
+    assert error.retried is False
+    assert error.to_dict() == {"code": code, "message": "the message", "request_id": "REQ-E", "http_status": status,
+                               "recommend": error.recommend, "action": "GetUser"}
+
+
+def test_expired_security_token_refreshes_credentials_once():
+    provider = RotatingProvider()
+
+    def answer(request, index):
+        if request.headers.get("x-acs-security-token") == "token-1":
+            return api_error("InvalidSecurityToken.Expired", 400)
+        return Reply(body={"RequestId": "fresh"})
+    with ScriptedServer(responder=answer) as server:
+        transport = make_transport(server, credentials=provider)
+        assert transport.call("ims", "GetDefaultDomain") == {"RequestId": "fresh"}
+    assert provider.invalidations == 1
+    assert [r.headers["x-acs-security-token"] for r in server.received] == ["token-1", "token-2"]
+    assert verify_v3(server.received[1], "secret-2")[:1] == ("STS.id-2",)
+    assert verify_v3(server.received[1], "secret-2")[2]
+
+
+def test_expired_security_token_is_raised_when_refresh_does_not_help():
+    provider = RotatingProvider()
+    with ScriptedServer([api_error("InvalidSecurityToken.Expired", 400)]) as server:
+        transport = make_transport(server, credentials=provider)
+        with pytest.raises(RamApiError) as info:
+            transport.call("ims", "GetDefaultDomain")
+    assert info.value.code == "InvalidSecurityToken.Expired"
+    assert provider.invalidations == 1
+    assert len(server.received) == 2
+
+
+def test_errors_never_show_the_secret_or_params():
+    with ScriptedServer([api_error("InvalidParameter", 400)]) as server:
+        transport = make_transport(server)
+        with pytest.raises(RamApiError) as info:
+            transport.call("ims", "CreateLoginProfile", {"UserPrincipalName": "a@x", "Password": PASSWORD})
+    text = str(info.value) + repr(info.value.to_dict()) + repr(info.value.args)
+    assert PASSWORD not in text and SECRET not in text
+
+
+# --- shared backoff and stats ----------------------------------------------------------
+
+
+def test_backoff_push_only_extends_and_wait_sleeps_the_remainder():
+    fake = FakeTime()
+    backoff = Backoff(clock=fake.clock, sleep=fake.sleep)
+    assert backoff.wait() == 0.0
+    backoff.push(2.0)
+    backoff.push(0.5)
+    assert backoff.remaining() == 2.0
+    assert backoff.wait() == 2.0
+    assert backoff.remaining() == 0.0
+
+
+def test_backoff_is_shared_across_threads():
+    backoff = Backoff()
+    started = time.monotonic()
+    backoff.push(0.3)
+    finished = []
+
+    def worker():
+        backoff.wait()
+        finished.append(time.monotonic() - started)
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    assert len(finished) == 4
+    assert min(finished) >= 0.29
+
+
+def test_throttled_answer_pauses_every_transport_sharing_the_backoff():
+    backoff = Backoff()
+    throttled_sent = threading.Event()
+
+    def answer(request, index):
+        if index == 0:
+            throttled_sent.set()
+            return api_error("Throttling.Api", 400, headers={"x-acs-retry-after": "400"})
+        return Reply()
+    with ScriptedServer(responder=answer) as server:
+        first = Transport(Credentials(KEY_ID, SECRET, source="t"), endpoints=server.endpoints(), environ={}, backoff=backoff)
+        second = Transport(Credentials(KEY_ID, SECRET, source="t"), endpoints=server.endpoints(), environ={}, backoff=backoff)
+        worker = threading.Thread(target=first.call, args=("ims", "GetDefaultDomain"))
+        worker.start()
+        assert throttled_sent.wait(5)
+        time.sleep(0.05)  # let the first transport read the answer and push the pause
+        second.call("ims", "GetDefaultDomain")
+        worker.join(5)
+    throttled_at = server.received[0].arrived
+    later = [r.arrived - throttled_at for r in server.received[1:]]
+    assert len(later) == 2
+    assert min(later) >= 0.35
+    assert first.stats["throttled"] == 1 and second.stats["throttled"] == 0
+
+
+def test_stats_are_counted_across_threads():
+    with ScriptedServer() as server:
+        transport = make_transport(server, pool_size=4)
+        threads = [threading.Thread(target=transport.call, args=("ims", "GetDefaultDomain")) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(5)
+    assert transport.stats == {"calls": 8, "attempts": 8, "retries": 0, "throttled": 0}
+    assert transport.stats_snapshot() == transport.stats
+
+
+def test_unknown_product_is_a_bug():
+    with ScriptedServer() as server:
+        with pytest.raises(ValueError):
+            make_transport(server).call("ecs", "DescribeInstances")
+
+
+def test_retry_policy_needs_an_attempt():
+    with pytest.raises(ValidationError):
+        RetryPolicy(max_attempts=0)

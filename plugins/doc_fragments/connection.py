@@ -1,0 +1,118 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) aliyun.ram contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # Connection options shared by every module; the code half is connection_argument_spec() in module_utils/common.py.
+    DOCUMENTATION = r"""
+options:
+  access_key_id:
+    description:
+      - The AccessKey ID used to sign requests.
+      - Credentials are looked up in this order, and the first complete set wins.
+        1) the O(access_key_id) and O(access_key_secret) options (with O(security_token) for STS credentials);
+        2) the environment variables E(ALIBABA_CLOUD_ACCESS_KEY_ID), E(ALIBABA_CLOUD_ACCESS_KEY_SECRET) and
+        E(ALIBABA_CLOUD_SECURITY_TOKEN), then E(ALICLOUD_ACCESS_KEY), E(ALICLOUD_SECRET_KEY) and E(ALICLOUD_SECURITY_TOKEN);
+        3) the aliyun CLI file C(~/.aliyun/config.json);
+        4) the INI file named by E(ALIBABA_CLOUD_CREDENTIALS_FILE), else C(~/.alibabacloud/credentials.ini);
+        5) the RAM role of the ECS instance, from the instance metadata service.
+      - An empty environment variable counts as unset.
+      - Setting O(profile) or O(ecs_role_name) skips the environment variables.
+    type: str
+    aliases: [alicloud_access_key]
+  access_key_secret:
+    description:
+      - The AccessKey secret that goes with O(access_key_id).
+      - See O(access_key_id) for the other places credentials are read from.
+    type: str
+    aliases: [alicloud_secret_key]
+  security_token:
+    description:
+      - The STS security token, when O(access_key_id) and O(access_key_secret) are temporary STS credentials.
+    type: str
+    aliases: [alicloud_security_token]
+  profile:
+    description:
+      - The profile to read from the aliyun CLI file C(~/.aliyun/config.json), or else the section of the INI
+        credentials file.
+      - When not set, E(ALIBABA_CLOUD_PROFILE) is used, then the CLI file's current profile or the INI section C(default).
+    type: str
+  ecs_role_name:
+    description:
+      - The RAM role attached to the ECS instance the task runs on; its temporary credentials are read from the
+        instance metadata service.
+      - When not set, E(ALIBABA_CLOUD_ECS_METADATA) names the role; otherwise the role is discovered as the last
+        step of the credential chain.
+    type: str
+  assume_role_arn:
+    description:
+      - The ARN of a RAM role to assume with STS AssumeRole, for example C(acs:ram::123456789012****:role/admin).
+      - The credentials found through the chain described in O(access_key_id) are then used only to call STS.
+      - When not set, E(ALIBABA_CLOUD_ROLE_ARN) is used.
+    type: str
+  assume_role_session_name:
+    description:
+      - The session name for O(assume_role_arn), 2 to 32 characters from letters, digits, C(.), C(@), C(_) and C(-).
+      - When not set, E(ALIBABA_CLOUD_ROLE_SESSION_NAME) is used, else a name with the current time.
+    type: str
+  assume_role_duration:
+    description:
+      - How long the assumed role's credentials are valid, in seconds (900 to 43200, and at most the role's
+        maximum session duration).
+    type: int
+    default: 3600
+  assume_role_external_id:
+    description:
+      - The external ID the role's trust policy expects, if any.
+    type: str
+  assume_role_policy:
+    description:
+      - A JSON policy that further restricts the permissions of the assumed role's session.
+    type: json
+  ims_endpoint:
+    description:
+      - The IMS endpoint, as C(host), C(host:port), C(https://host) or C(http://host:port). HTTPS is used unless
+        C(http://) is given.
+      - When not set, E(ALIBABA_CLOUD_IMS_ENDPOINT) is used, else C(ims.aliyuncs.com).
+    type: str
+  ram_endpoint:
+    description:
+      - The RAM endpoint, in the same forms as O(ims_endpoint).
+      - When not set, E(ALIBABA_CLOUD_RAM_ENDPOINT) is used, else C(ram.aliyuncs.com).
+    type: str
+  sts_endpoint:
+    description:
+      - The STS endpoint used by O(assume_role_arn), in the same forms as O(ims_endpoint).
+      - When not set, E(ALIBABA_CLOUD_STS_ENDPOINT) is used, else C(sts.aliyuncs.com).
+    type: str
+  validate_certs:
+    description:
+      - Whether to check the TLS certificates of the endpoints.
+      - Set to V(false) only for a local test endpoint; the module then warns.
+    type: bool
+    default: true
+  ca_bundle:
+    description:
+      - A file of CA certificates (PEM) to check the endpoints' certificates against, instead of the system ones.
+    type: path
+  timeout:
+    description:
+      - The time limit for connecting and for each read of one HTTP request, in seconds.
+    type: int
+    default: 30
+  max_attempts:
+    description:
+      - How many times one API call is attempted in total.
+      - Throttling (C(Throttling*) error codes), C(ServiceUnavailable), C(InternalError), any HTTP 5xx, network
+        errors and timeouts are retried with full-jitter exponential backoff, honouring C(x-acs-retry-after).
+        Other client errors are never retried.
+    type: int
+    default: 5
+requirements:
+  - requests
+"""

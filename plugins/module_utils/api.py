@@ -1,0 +1,336 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) aliyun.ram contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Typed IMS, RAM and STS calls with normalised results.
+
+:class:`RamClient` is the only code that knows action and parameter names.
+It returns snake_case dicts (see ``normalize.py``), follows ``Marker`` paging
+to the end, and turns "not found" into ``None`` for ``get_*`` methods.
+
+Convergence after retries: when the transport had to retry a write, an
+earlier attempt may already have done it. A create that then fails with
+``EntityAlreadyExists.*`` returns the existing entity, and a delete that fails
+with ``EntityNotExist.*`` counts as done. Without a retry these errors are
+real and are raised.
+
+One client may be shared by several threads (the batch engine does so).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import threading
+
+from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, ValidationError
+from ansible_collections.aliyun.ram.plugins.module_utils.normalize import (
+    PASSWORD_POLICY_WIRE_NAMES,
+    normalize_access_key,
+    normalize_group,
+    normalize_group_member,
+    normalize_login_profile,
+    normalize_mfa_info,
+    normalize_password_policy,
+    normalize_policy,
+    normalize_user,
+    snake_name,
+    unwrap_list,
+)
+
+PASSWORD_POLICY_FIELDS = dict((snake_name(wire), wire) for wire in PASSWORD_POLICY_WIRE_NAMES)
+
+# The most pages a list call follows before deciding the server is looping.
+MAX_PAGES = 10000
+
+
+def tag_params(tags, prefix="Tag"):
+    """``{k: v}`` -> ``Tag.1.Key``/``Tag.1.Value``... in key order (1-based, consecutive)."""
+    params = {}
+    for index, key in enumerate(sorted(tags or {}), start=1):
+        value = tags[key]
+        params["%s.%d.Key" % (prefix, index)] = key
+        params["%s.%d.Value" % (prefix, index)] = "" if value is None else value
+    return params
+
+
+def repeat_params(name, values):
+    """``["a", "b"]`` -> ``{name.1: a, name.2: b}``."""
+    return dict(("%s.%d" % (name, index), value) for index, value in enumerate(values, start=1))
+
+
+def user_name_of(upn):
+    """RAM's ``UserName``: the part of the UPN before ``@``."""
+    return upn.split("@", 1)[0]
+
+
+class RamClient:
+    """Typed calls over a :class:`~transport.Transport` (or anything with the same ``call``)."""
+
+    def __init__(self, transport, page_size=100):
+        self.transport = transport
+        self.page_size = page_size
+        self._domain_lock = threading.Lock()
+        self._default_domain = None
+
+    # --- helpers ------------------------------------------------------------------
+
+    def _call(self, product, action, **params):
+        return self.transport.call(product, action, params)
+
+    def _paged(self, product, action, outer, inner, params=None):
+        """Follow ``Marker`` until ``IsTruncated`` is false; return every item of every page."""
+        items = []
+        params = dict(params or {})
+        params["MaxItems"] = self.page_size
+        seen_markers = set()
+        for _page in range(MAX_PAGES):
+            answer = self.transport.call(product, action, params)
+            items.extend(unwrap_list(answer, outer, inner))
+            marker = answer.get("Marker")
+            if not answer.get("IsTruncated") or not marker:
+                return items
+            if marker in seen_markers:
+                raise RamApiError("InvalidResponse", "the server repeated a paging marker", action=action)
+            seen_markers.add(marker)
+            params["Marker"] = marker
+        raise RamApiError("InvalidResponse", "more than %d pages" % MAX_PAGES, action=action)
+
+    @staticmethod
+    def _get_or_none(fetch):
+        try:
+            return fetch()
+        except RamApiError as exc:
+            if exc.is_not_found():
+                return None
+            raise
+
+    @staticmethod
+    def _converging_create(create, fetch_existing):
+        """Run ``create``; after a retried attempt, ``EntityAlreadyExists`` means our earlier attempt worked."""
+        try:
+            return create()
+        except RamApiError as exc:
+            if exc.retried and exc.is_already_exists():
+                existing = fetch_existing()
+                if existing is not None:
+                    return existing
+            raise
+
+    @staticmethod
+    def _converging_delete(delete):
+        """Run ``delete``; after a retried attempt, ``EntityNotExist`` means our earlier attempt worked."""
+        try:
+            delete()
+        except RamApiError as exc:
+            if not (exc.retried and exc.is_not_found()):
+                raise
+
+    @staticmethod
+    def _one_user_id(upn, user_id):
+        if (upn is None) == (user_id is None):
+            raise ValidationError("user", "give exactly one of user_principal_name and user_id")
+        return {"UserPrincipalName": upn} if upn is not None else {"UserId": user_id}
+
+    # --- account ------------------------------------------------------------------
+
+    def get_default_domain(self):
+        """The account's default domain (``<alias>.onaliyun.com``); asked once per client."""
+        with self._domain_lock:
+            if self._default_domain is None:
+                self._default_domain = self._call("ims", "GetDefaultDomain").get("DefaultDomainName")
+                if not self._default_domain:
+                    raise RamApiError("InvalidResponse", "GetDefaultDomain returned no domain", action="GetDefaultDomain")
+            return self._default_domain
+
+    def upn_for(self, name):
+        """``alice`` -> ``alice@<default domain>``; a name that already has ``@`` is a full UPN and is kept."""
+        if "@" in name:
+            return name
+        return "%s@%s" % (name, self.get_default_domain())
+
+    # --- users --------------------------------------------------------------------
+
+    def get_user(self, upn=None, user_id=None):
+        ident = self._one_user_id(upn, user_id)
+        return self._get_or_none(lambda: normalize_user(self._call("ims", "GetUser", **ident).get("User")))
+
+    def create_user(self, upn, display_name, email=None, mobile_phone=None, comments=None, tags=None):
+        params = {"UserPrincipalName": upn, "DisplayName": display_name, "Email": email,
+                  "MobilePhone": mobile_phone, "Comments": comments}
+        params.update(tag_params(tags))
+
+        def create():
+            return normalize_user(self.transport.call("ims", "CreateUser", params).get("User"))
+        return self._converging_create(create, lambda: self.get_user(upn=upn))
+
+    def update_user(self, upn=None, user_id=None, new_upn=None, new_display_name=None, new_email=None,
+                    new_mobile_phone=None, new_comments=None):
+        """Change only the fields given (not ``None``); ``""`` is sent and clears a field."""
+        params = self._one_user_id(upn, user_id)
+        params.update({"NewUserPrincipalName": new_upn, "NewDisplayName": new_display_name, "NewEmail": new_email,
+                       "NewMobilePhone": new_mobile_phone, "NewComments": new_comments})
+        return normalize_user(self.transport.call("ims", "UpdateUser", params).get("User"))
+
+    def delete_user(self, upn):
+        self._converging_delete(lambda: self._call("ims", "DeleteUser", UserPrincipalName=upn))
+
+    def list_users(self):
+        return [normalize_user(raw) for raw in self._paged("ims", "ListUsers", "Users", "User")]
+
+    def tag_user(self, upn, tags):
+        params = {"ResourceType": "user", "ResourcePrincipalName.1": upn}
+        params.update(tag_params(tags))
+        self.transport.call("ims", "TagResources", params)
+
+    def untag_user(self, upn, keys):
+        params = {"ResourceType": "user", "ResourcePrincipalName.1": upn}
+        params.update(repeat_params("TagKey", sorted(keys)))
+        self.transport.call("ims", "UntagResources", params)
+
+    # --- group membership and policies of a user -------------------------------
+
+    def list_groups_for_user(self, upn):
+        answer = self._call("ims", "ListGroupsForUser", UserPrincipalName=upn)
+        return [normalize_group(raw, membership=True) for raw in unwrap_list(answer, "Groups", "Group")]
+
+    def add_user_to_group(self, upn, group_name):
+        def add():
+            self._call("ims", "AddUserToGroup", UserPrincipalName=upn, GroupName=group_name)
+            return True
+        self._converging_create(add, lambda: True)
+
+    def remove_user_from_group(self, upn, group_name):
+        self._converging_delete(lambda: self._call("ims", "RemoveUserFromGroup", UserPrincipalName=upn, GroupName=group_name))
+
+    def list_policies_for_user(self, user_name):
+        """RAM names the user by ``UserName`` (the UPN prefix); a full UPN is cut down to it."""
+        answer = self._call("ram", "ListPoliciesForUser", UserName=user_name_of(user_name))
+        return [normalize_policy(raw) for raw in unwrap_list(answer, "Policies", "Policy")]
+
+    def attach_policy_to_user(self, user_name, policy_name, policy_type):
+        def attach():
+            self._call("ram", "AttachPolicyToUser", UserName=user_name_of(user_name), PolicyName=policy_name,
+                       PolicyType=policy_type)
+            return True
+        self._converging_create(attach, lambda: True)
+
+    def detach_policy_from_user(self, user_name, policy_name, policy_type):
+        self._converging_delete(lambda: self._call("ram", "DetachPolicyFromUser", UserName=user_name_of(user_name),
+                                                   PolicyName=policy_name, PolicyType=policy_type))
+
+    def get_policy(self, policy_name, policy_type):
+        return self._get_or_none(
+            lambda: normalize_policy(self._call("ram", "GetPolicy", PolicyName=policy_name, PolicyType=policy_type).get("Policy")))
+
+    # --- access keys and MFA --------------------------------------------------------
+
+    def list_access_keys(self, upn):
+        answer = self._call("ims", "ListAccessKeys", UserPrincipalName=upn)
+        return [normalize_access_key(raw) for raw in unwrap_list(answer, "AccessKeys", "AccessKey")]
+
+    def delete_access_key(self, upn, access_key_id):
+        self._converging_delete(lambda: self._call("ims", "DeleteAccessKey", UserPrincipalName=upn,
+                                                   UserAccessKeyId=access_key_id))
+
+    def get_user_mfa_info(self, upn):
+        """``None`` when the user or the MFA device does not exist."""
+        return self._get_or_none(lambda: normalize_mfa_info(self._call("ims", "GetUserMFAInfo", UserPrincipalName=upn)))
+
+    def unbind_mfa_device(self, upn):
+        self._converging_delete(lambda: self._call("ims", "UnbindMFADevice", UserPrincipalName=upn))
+
+    # --- login profiles --------------------------------------------------------------
+
+    @staticmethod
+    def _login_profile_params(upn, password, password_reset_required, mfa_bind_required, status):
+        return {"UserPrincipalName": upn, "Password": password, "PasswordResetRequired": password_reset_required,
+                "MFABindRequired": mfa_bind_required, "Status": status}
+
+    def get_login_profile(self, upn):
+        return self._get_or_none(
+            lambda: normalize_login_profile(self._call("ims", "GetLoginProfile", UserPrincipalName=upn).get("LoginProfile")))
+
+    def create_login_profile(self, upn, password=None, password_reset_required=None, mfa_bind_required=None, status=None):
+        params = self._login_profile_params(upn, password, password_reset_required, mfa_bind_required, status)
+
+        def create():
+            return normalize_login_profile(self.transport.call("ims", "CreateLoginProfile", params).get("LoginProfile"))
+        return self._converging_create(create, lambda: self.get_login_profile(upn))
+
+    def update_login_profile(self, upn, password=None, password_reset_required=None, mfa_bind_required=None, status=None):
+        params = self._login_profile_params(upn, password, password_reset_required, mfa_bind_required, status)
+        return normalize_login_profile(self.transport.call("ims", "UpdateLoginProfile", params).get("LoginProfile"))
+
+    def delete_login_profile(self, upn):
+        self._converging_delete(lambda: self._call("ims", "DeleteLoginProfile", UserPrincipalName=upn))
+
+    # --- password policy ---------------------------------------------------------------
+
+    def get_password_policy(self):
+        return normalize_password_policy(self._call("ims", "GetPasswordPolicy").get("PasswordPolicy"))
+
+    def set_password_policy(self, **fields):
+        """Set the given fields (snake_case names, e.g. ``minimum_password_length=12``); ``None`` is not sent."""
+        params = {}
+        for name, value in fields.items():
+            if name not in PASSWORD_POLICY_FIELDS:
+                raise ValidationError(name, "is not a password policy field")
+            params[PASSWORD_POLICY_FIELDS[name]] = value
+        return normalize_password_policy(self.transport.call("ims", "SetPasswordPolicy", params).get("PasswordPolicy"))
+
+    # --- groups ----------------------------------------------------------------------
+
+    def get_group(self, group_name):
+        return self._get_or_none(lambda: normalize_group(self._call("ims", "GetGroup", GroupName=group_name).get("Group")))
+
+    def create_group(self, group_name, display_name=None, comments=None):
+        def create():
+            answer = self._call("ims", "CreateGroup", GroupName=group_name, DisplayName=display_name, Comments=comments)
+            return normalize_group(answer.get("Group"))
+        return self._converging_create(create, lambda: self.get_group(group_name))
+
+    def update_group(self, group_name, new_group_name=None, new_display_name=None, new_comments=None):
+        answer = self._call("ims", "UpdateGroup", GroupName=group_name, NewGroupName=new_group_name,
+                            NewDisplayName=new_display_name, NewComments=new_comments)
+        return normalize_group(answer.get("Group"))
+
+    def delete_group(self, group_name):
+        self._converging_delete(lambda: self._call("ims", "DeleteGroup", GroupName=group_name))
+
+    def list_groups(self):
+        return [normalize_group(raw) for raw in self._paged("ims", "ListGroups", "Groups", "Group")]
+
+    def list_users_for_group(self, group_name):
+        raws = self._paged("ims", "ListUsersForGroup", "Users", "User", {"GroupName": group_name})
+        return [normalize_group_member(raw) for raw in raws]
+
+    def list_policies_for_group(self, group_name):
+        answer = self._call("ram", "ListPoliciesForGroup", GroupName=group_name)
+        return [normalize_policy(raw) for raw in unwrap_list(answer, "Policies", "Policy")]
+
+    def attach_policy_to_group(self, group_name, policy_name, policy_type):
+        def attach():
+            self._call("ram", "AttachPolicyToGroup", GroupName=group_name, PolicyName=policy_name, PolicyType=policy_type)
+            return True
+        self._converging_create(attach, lambda: True)
+
+    def detach_policy_from_group(self, group_name, policy_name, policy_type):
+        self._converging_delete(lambda: self._call("ram", "DetachPolicyFromGroup", GroupName=group_name,
+                                                   PolicyName=policy_name, PolicyType=policy_type))
+
+    # --- STS ---------------------------------------------------------------------------
+
+    def assume_role(self, role_arn, session_name, duration_seconds=3600, external_id=None, policy=None):
+        """STS AssumeRole; the result holds a secret and a token, so callers must never show it."""
+        answer = self._call("sts", "AssumeRole", RoleArn=role_arn, RoleSessionName=session_name,
+                            DurationSeconds=duration_seconds, ExternalId=external_id, Policy=policy)
+        creds = answer.get("Credentials") or {}
+        assumed = answer.get("AssumedRoleUser") or {}
+        return {
+            "access_key_id": creds.get("AccessKeyId"),
+            "access_key_secret": creds.get("AccessKeySecret"),
+            "security_token": creds.get("SecurityToken"),
+            "expiration": creds.get("Expiration"),
+            "assumed_role_arn": assumed.get("Arn"),
+            "assumed_role_id": assumed.get("AssumedRoleId"),
+        }

@@ -1,0 +1,119 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) aliyun.ram contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Glue shared by every module: connection options, the client factory and error reporting.
+
+The options here are documented once, in the ``aliyun.ram.connection`` doc
+fragment; keep the two in step.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.aliyun.ram.plugins.module_utils.api import RamClient
+from ansible_collections.aliyun.ram.plugins.module_utils.credentials import resolve_credentials
+from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, RamError
+from ansible_collections.aliyun.ram.plugins.module_utils.transport import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    FixedCredentials,
+    RetryPolicy,
+    Transport,
+)
+
+try:
+    import requests
+except ImportError:  # pragma: no cover - reported through missing_required_lib
+    requests = None
+
+# The credential options resolve_credentials reads (None when unset).
+CREDENTIAL_OPTIONS = (
+    "access_key_id", "access_key_secret", "security_token", "profile", "ecs_role_name",
+    "assume_role_arn", "assume_role_session_name", "assume_role_duration", "assume_role_external_id",
+    "assume_role_policy",
+)
+
+ENDPOINT_OPTIONS = {"ims": "ims_endpoint", "ram": "ram_endpoint", "sts": "sts_endpoint"}
+
+
+def connection_argument_spec():
+    """The connection options every module accepts; merge the module's own options over a fresh copy."""
+    return dict(
+        access_key_id=dict(type="str", aliases=["alicloud_access_key"], no_log=False),
+        access_key_secret=dict(type="str", aliases=["alicloud_secret_key"], no_log=True),
+        security_token=dict(type="str", aliases=["alicloud_security_token"], no_log=True),
+        profile=dict(type="str"),
+        ecs_role_name=dict(type="str"),
+        assume_role_arn=dict(type="str"),
+        assume_role_session_name=dict(type="str"),
+        assume_role_duration=dict(type="int", default=3600),
+        assume_role_external_id=dict(type="str", no_log=False),
+        assume_role_policy=dict(type="json"),
+        ims_endpoint=dict(type="str"),
+        ram_endpoint=dict(type="str"),
+        sts_endpoint=dict(type="str"),
+        validate_certs=dict(type="bool", default=True),
+        ca_bundle=dict(type="path"),
+        timeout=dict(type="int", default=30),
+        max_attempts=dict(type="int", default=5),
+    )
+
+
+def transport_settings(params):
+    """The Transport keyword arguments (other than credentials) that the module options select."""
+    return dict(
+        endpoints=dict((product, params.get(option)) for product, option in ENDPOINT_OPTIONS.items()),
+        timeout=params.get("timeout") or 30,
+        validate_certs=params.get("validate_certs", True) is not False,
+        ca_bundle=params.get("ca_bundle"),
+        retry=RetryPolicy(max_attempts=params.get("max_attempts") or 5),
+    )
+
+
+def make_sts_call(settings):
+    """An ``sts_call(credentials, params)`` that runs STS AssumeRole with those credentials through a Transport."""
+    def sts_call(credentials, params):
+        transport = Transport(FixedCredentials(credentials), **settings)
+        try:
+            return transport.call("sts", "AssumeRole", params)
+        finally:
+            transport.close()
+    return sts_call
+
+
+def client_from_params(params, environ=None, warn=None):
+    """Build a :class:`RamClient` from module-style ``params``; ``warn(msg)`` reports insecure settings."""
+    environ = os.environ if environ is None else environ
+    settings = transport_settings(params)
+    settings["environ"] = environ
+    if not settings["validate_certs"] and warn is not None:
+        warn("validate_certs is false: TLS certificates are not checked, so the connection to Alibaba Cloud "
+             "can be intercepted. Use this only against a local test endpoint.")
+    options = dict((name, params.get(name)) for name in CREDENTIAL_OPTIONS)
+    provider = resolve_credentials(options, environ=environ, sts_call=make_sts_call(settings), http=requests.Session())
+    return RamClient(Transport(provider, **settings))
+
+
+def client_from_module(module):
+    """The RamClient for this task; fails the module when ``requests`` is missing."""
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
+    return client_from_params(module.params, warn=module.warn)
+
+
+def fail_on_error(module, exc, msg=None):
+    """Fail the task for ``exc``; never returns. The message is safe to show (no secret)."""
+    text = str(exc)
+    if msg:
+        text = "%s: %s" % (msg, text)
+    if isinstance(exc, RamApiError):
+        module.fail_json(msg=text, error=exc.to_dict())
+    if isinstance(exc, RamError):
+        module.fail_json(msg=text)
+    # Anything else is a bug; show its type, not its text, which may hold request data.
+    module.fail_json(msg="%s: unexpected %s" % (msg or "internal error", type(exc).__name__))

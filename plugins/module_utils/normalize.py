@@ -1,0 +1,205 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) aliyun.ram contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Turn the APIs' PascalCase objects into the collection's snake_case dicts.
+
+This is the only place that knows the wire names. Each ``normalize_*``
+function returns a fixed key set: a key is always present and is ``None``
+when the API did not send that field (so an absent ``Email`` is ``None``,
+distinct from an empty string).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+# Wire names whose plain conversion would read badly or differently from the docs.
+SPECIAL_NAMES = {
+    "IsMFAEnable": "is_mfa_enabled",
+    "MFADevice": "mfa_device",
+    "MFABindRequired": "mfa_bind_required",
+}
+
+_ACRONYM_BOUNDARY = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_WORD_BOUNDARY = re.compile(r"([a-z0-9])([A-Z])")
+
+USER_FIELDS = (
+    ("user_id", "UserId"),
+    ("user_principal_name", "UserPrincipalName"),
+    ("user_name", "UserName"),
+    ("display_name", "DisplayName"),
+    ("email", "Email"),
+    ("mobile_phone", "MobilePhone"),
+    ("comments", "Comments"),
+    ("create_date", "CreateDate"),
+    ("update_date", "UpdateDate"),
+    ("last_login_date", "LastLoginDate"),
+    ("provision_type", "ProvisionType"),
+)
+
+LOGIN_PROFILE_FIELDS = (
+    ("user_principal_name", "UserPrincipalName"),
+    ("status", "Status"),
+    ("password_reset_required", "PasswordResetRequired"),
+    ("mfa_bind_required", "MFABindRequired"),
+    ("password_status", "PasswordStatus"),
+    ("create_date", "CreateDate"),
+    ("update_date", "UpdateDate"),
+    ("last_login_time", "LastLoginTime"),
+    ("auto_disable_login_status", "AutoDisableLoginStatus"),
+)
+
+GROUP_FIELDS = (
+    ("group_id", "GroupId"),
+    ("group_name", "GroupName"),
+    ("display_name", "DisplayName"),
+    ("comments", "Comments"),
+    ("create_date", "CreateDate"),
+    ("update_date", "UpdateDate"),
+)
+
+POLICY_FIELDS = (
+    ("policy_name", "PolicyName"),
+    ("policy_type", "PolicyType"),
+    ("description", "Description"),
+    ("default_version", "DefaultVersion"),
+    ("attach_date", "AttachDate"),
+)
+
+# Every field GetPasswordPolicy documents; MaxLoginAttemps keeps the API's spelling.
+PASSWORD_POLICY_WIRE_NAMES = (
+    "HardExpire",
+    "InitialPasswordAge",
+    "InterceptRiskPasswordOnApi",
+    "MaxLoginAttemps",
+    "MaxPasswordAge",
+    "MinimumPasswordDifferentCharacter",
+    "MinimumPasswordLength",
+    "PasswordNotContainUserName",
+    "PasswordReusePrevention",
+    "RequireLowercaseCharacters",
+    "RequireNumbers",
+    "RequireSymbols",
+    "RequireUppercaseCharacters",
+)
+
+ACCESS_KEY_FIELDS = (
+    ("access_key_id", "AccessKeyId"),
+    ("status", "Status"),
+    ("create_date", "CreateDate"),
+    ("update_date", "UpdateDate"),
+)
+
+
+def snake_name(name):
+    """``UserPrincipalName`` -> ``user_principal_name``; acronyms stay one word (``MFABindRequired`` -> ``mfa_bind_required``)."""
+    if name in SPECIAL_NAMES:
+        return SPECIAL_NAMES[name]
+    text = _ACRONYM_BOUNDARY.sub(r"\1_\2", name)
+    text = _WORD_BOUNDARY.sub(r"\1_\2", text)
+    return text.replace("-", "_").lower()
+
+
+def to_snake(value):
+    """Recursively rename dict keys with :func:`snake_name`; lists are mapped, scalars returned as they are."""
+    if isinstance(value, dict):
+        return dict((snake_name(k), to_snake(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return [to_snake(item) for item in value]
+    return value
+
+
+def unwrap_list(container, outer, inner):
+    """``{"Users": {"User": [...]}}`` -> ``[...]``; a missing wrapper is ``[]`` and a lone object becomes a list."""
+    if not isinstance(container, dict):
+        return []
+    value = container.get(outer)
+    if isinstance(value, dict):
+        value = value.get(inner)
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return [value]
+    return list(value)
+
+
+def tags_to_dict(raw_tags):
+    """``{"Tag": [{"TagKey": k, "TagValue": v}]}`` (or the bare list) -> ``{k: v}``; ``None`` stays ``None``."""
+    if raw_tags is None:
+        return None
+    items = unwrap_list({"Tags": raw_tags}, "Tags", "Tag")
+    tags = {}
+    for item in items:
+        key = item.get("TagKey", item.get("Key"))
+        if key is None:
+            continue
+        value = item.get("TagValue", item.get("Value"))
+        tags[key] = "" if value is None else value
+    return tags
+
+
+def _pick(raw, fields):
+    raw = raw or {}
+    return dict((snake, raw.get(wire)) for snake, wire in fields)
+
+
+def normalize_user(raw):
+    """A user from GetUser, CreateUser, UpdateUser or ListUsers.
+
+    ``user_name`` is the part of the UPN before ``@`` when the API leaves it out
+    (CreateUser, UpdateUser and ListUsers do); that is how RAM names the user.
+    """
+    user = _pick(raw, USER_FIELDS)
+    if user["user_name"] is None and user["user_principal_name"]:
+        user["user_name"] = user["user_principal_name"].split("@", 1)[0]
+    user["tags"] = tags_to_dict((raw or {}).get("Tags"))
+    return user
+
+
+def normalize_group_member(raw):
+    """A user from ListUsersForGroup: the user keys plus ``join_date``."""
+    user = normalize_user(raw)
+    user["join_date"] = (raw or {}).get("JoinDate")
+    return user
+
+
+def normalize_login_profile(raw):
+    return _pick(raw, LOGIN_PROFILE_FIELDS)
+
+
+def normalize_group(raw, membership=False):
+    """A group; ``membership=True`` (ListGroupsForUser) adds ``join_date``."""
+    group = _pick(raw, GROUP_FIELDS)
+    if membership:
+        group["join_date"] = (raw or {}).get("JoinDate")
+    return group
+
+
+def normalize_policy(raw):
+    return _pick(raw, POLICY_FIELDS)
+
+
+def normalize_password_policy(raw):
+    raw = raw or {}
+    return dict((snake_name(wire), raw.get(wire)) for wire in PASSWORD_POLICY_WIRE_NAMES)
+
+
+def normalize_access_key(raw):
+    """An AccessKey's id, status and dates; the secret is never copied, whatever the input holds."""
+    return _pick(raw, ACCESS_KEY_FIELDS)
+
+
+def normalize_mfa_info(raw):
+    """GetUserMFAInfo: ``is_mfa_enabled``, ``serial_number``, ``device_type``."""
+    raw = raw or {}
+    device = raw.get("MFADevice") or {}
+    enabled = raw.get("IsMFAEnable")
+    if enabled is None:
+        enabled = bool(device.get("SerialNumber")) if device else None
+    return {
+        "is_mfa_enabled": enabled,
+        "serial_number": device.get("SerialNumber"),
+        "device_type": device.get("Type"),
+    }

@@ -565,14 +565,15 @@ def _refetch(source, lookup):
     return fetch
 
 
-def resolve_credentials(options, environ=os.environ, home=None, sts_call=None, http=None, clock=None):
+def resolve_credentials(options, environ=None, home=None, sts_call=None, http=None, clock=None):
     """Find credentials for ``options`` and return a :class:`CredentialsProvider` for them.
 
     ``sts_call(credentials, params) -> dict`` performs STS AssumeRole; ``http`` is a requests-like session
     used for ECS metadata (a ``requests.Session`` is made when needed); ``clock`` returns the current aware
-    datetime (for tests). Raises CredentialError or ValidationError; neither message holds a secret.
+    datetime (for tests). ``environ`` defaults to ``os.environ``. Raises CredentialError or ValidationError;
+    neither message holds a secret.
     """
-    lookup = _Lookup(options, environ, home, sts_call, http, clock)
+    lookup = _Lookup(options, os.environ if environ is None else environ, home, sts_call, http, clock)
     role = _top_level_role(lookup)  # validated before any call
     for source in credential_chain(lookup):
         found = source(lookup)

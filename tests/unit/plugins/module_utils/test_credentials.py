@@ -740,7 +740,7 @@ def test_provider_static_credentials_are_fetched_once():
         return Credentials("a", "s", source="x")
 
     provider = CredentialsProvider(fetch)
-    for _ in range(5):
+    for dummy in range(5):
         provider.get()
     assert len(calls) == 1
     provider.invalidate()
@@ -759,7 +759,7 @@ def test_provider_is_thread_safe_one_refresh_for_many_callers():
 
     provider = resolve_credentials({"assume_role_arn": ROLE_ARN}, environ=ENV_PAIR, sts_call=slow_sts, clock=clock)
     results = []
-    threads = [threading.Thread(target=lambda: results.append(provider.get().access_key_id)) for _ in range(16)]
+    threads = [threading.Thread(target=lambda: results.append(provider.get().access_key_id)) for dummy in range(16)]
     for thread in threads:
         thread.start()
     gate.set()

@@ -1,0 +1,206 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) aliyun.ram contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+
+import pytest
+import yaml
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.aliyun.ram.plugins.doc_fragments.attributes import ModuleDocFragment as AttributesFragment
+from ansible_collections.aliyun.ram.plugins.doc_fragments.connection import ModuleDocFragment as ConnectionFragment
+from ansible_collections.aliyun.ram.plugins.module_utils import common, signing
+from ansible_collections.aliyun.ram.plugins.module_utils.api import RamClient
+from ansible_collections.aliyun.ram.plugins.module_utils.errors import CredentialError, RamApiError, ValidationError
+from ansible_collections.aliyun.ram.tests.unit.plugins.module_utils.scripted_api_server import Reply, ScriptedServer
+
+SECRET = "module-secret-value"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch, tmp_path):
+    """No credential or endpoint variable from the developer's shell, and an empty home."""
+    for name in list(os.environ):
+        if name.startswith(("ALIBABA_CLOUD_", "ALICLOUD_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+
+
+def make_module(args):
+    with patch_module_args(args):
+        module = AnsibleModule(argument_spec=common.connection_argument_spec(), supports_check_mode=True)
+    module.warnings_seen = []
+    module.warn = module.warnings_seen.append
+    return module
+
+
+def failure(capsys, action):
+    """Run ``action`` (which must fail the module) and return the JSON the module printed."""
+    with patch_module_args({}):  # exit_json/fail_json need the module profile that this context sets
+        with pytest.raises(SystemExit):
+            action()
+    return json.loads(capsys.readouterr().out)
+
+
+def verify(request, secret):
+    credential, signed, signature = signing.parse_v3_authorization(request.headers["authorization"])
+    canonical = signing.v3_canonical_request("POST", "/", request.query, request.headers, signed, signing.EMPTY_BODY_SHA256)
+    return credential, signature == signing.v3_signature(secret, canonical)
+
+
+# --- the spec and its documentation -----------------------------------------------------
+
+
+def test_spec_matches_the_doc_fragment():
+    spec = common.connection_argument_spec()
+    documented = yaml.safe_load(ConnectionFragment.DOCUMENTATION)["options"]
+    assert set(spec) == set(documented)
+    for name, option in spec.items():
+        doc = documented[name]
+        assert doc["type"] == option["type"], name
+        assert doc.get("default") == option.get("default"), name
+        assert doc.get("aliases", []) == option.get("aliases", []), name
+        assert doc["description"], name
+
+
+def test_secret_options_are_no_log_and_lookalikes_are_explicit():
+    spec = common.connection_argument_spec()
+    assert spec["access_key_secret"]["no_log"] is True
+    assert spec["security_token"]["no_log"] is True
+    assert spec["access_key_id"]["no_log"] is False
+    assert spec["assume_role_external_id"]["no_log"] is False
+    assert "fallback" not in spec["access_key_id"] and "fallback" not in spec["access_key_secret"]
+
+
+def test_spec_is_a_fresh_copy():
+    first = common.connection_argument_spec()
+    first["timeout"]["default"] = 1
+    assert common.connection_argument_spec()["timeout"]["default"] == 30
+
+
+def test_attribute_fragments():
+    full = yaml.safe_load(AttributesFragment.DOCUMENTATION)["attributes"]
+    info = yaml.safe_load(AttributesFragment.INFO_MODULE)["attributes"]
+    assert (full["check_mode"]["support"], full["diff_mode"]["support"]) == ("full", "full")
+    assert (info["check_mode"]["support"], info["diff_mode"]["support"]) == ("full", "none")
+    for attributes in (full, info):
+        assert attributes["action_group"]["membership"] == ["aliyun.ram.ram"]
+
+
+# --- client_from_module -------------------------------------------------------------------
+
+
+def test_client_from_module_talks_to_the_configured_endpoint():
+    with ScriptedServer([Reply(body={"RequestId": "R", "DefaultDomainName": "corp.onaliyun.com"})]) as server:
+        module = make_module({"access_key_id": "LTAI-mod", "access_key_secret": SECRET, "ims_endpoint": server.endpoint,
+                              "timeout": 5, "max_attempts": 2})
+        client = common.client_from_module(module)
+        assert isinstance(client, RamClient)
+        assert client.get_default_domain() == "corp.onaliyun.com"
+    assert verify(server.received[0], SECRET) == ("LTAI-mod", True)
+    assert client.transport.retry.max_attempts == 2 and client.transport.timeout == 5
+    assert module.warnings_seen == []
+
+
+def test_aliases_and_env_endpoint(monkeypatch):
+    with ScriptedServer([Reply(body={"RequestId": "R", "DefaultDomainName": "d"})]) as server:
+        monkeypatch.setenv("ALIBABA_CLOUD_IMS_ENDPOINT", server.endpoint)
+        module = make_module({"alicloud_access_key": "LTAI-alias", "alicloud_secret_key": SECRET})
+        common.client_from_module(module).get_default_domain()
+    assert verify(server.received[0], SECRET) == ("LTAI-alias", True)
+
+
+def test_credentials_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAI-env")
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret")
+    with ScriptedServer([Reply(body={"RequestId": "R", "DefaultDomainName": "d"})]) as server:
+        common.client_from_module(make_module({"ims_endpoint": server.endpoint})).get_default_domain()
+    assert verify(server.received[0], "env-secret") == ("LTAI-env", True)
+
+
+def test_assume_role_goes_through_sts_with_the_source_credentials():
+    def answer(request, index):
+        if request.headers["x-acs-action"] == "AssumeRole":
+            return Reply(body={"RequestId": "R", "Credentials": {
+                "AccessKeyId": "STS.role", "AccessKeySecret": "role-secret", "SecurityToken": "role-token",
+                "Expiration": "2099-01-01T00:00:00Z"}, "AssumedRoleUser": {"Arn": "a", "AssumedRoleId": "i"}})
+        return Reply(body={"RequestId": "R", "DefaultDomainName": "corp.onaliyun.com"})
+    with ScriptedServer(responder=answer) as server:
+        module = make_module({"access_key_id": "LTAI-src", "access_key_secret": SECRET, "ims_endpoint": server.endpoint,
+                              "sts_endpoint": server.endpoint, "assume_role_arn": "acs:ram::123456:role/admin",
+                              "assume_role_session_name": "ansible-test", "assume_role_duration": 900})
+        assert common.client_from_module(module).get_default_domain() == "corp.onaliyun.com"
+    sts, ims = server.received
+    assert sts.headers["x-acs-version"] == "2015-04-01"
+    assert sts.query == {"RoleArn": "acs:ram::123456:role/admin", "RoleSessionName": "ansible-test", "DurationSeconds": "900"}
+    assert verify(sts, SECRET) == ("LTAI-src", True)
+    assert ims.headers["x-acs-security-token"] == "role-token"
+    assert verify(ims, "role-secret") == ("STS.role", True)
+
+
+def test_validate_certs_false_warns():
+    module = make_module({"access_key_id": "a", "access_key_secret": SECRET, "validate_certs": False})
+    client = common.client_from_module(module)
+    assert client.transport.verify is False
+    assert len(module.warnings_seen) == 1 and "validate_certs" in module.warnings_seen[0]
+
+
+def test_ca_bundle_is_used_for_verification(tmp_path):
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("unused")
+    module = make_module({"access_key_id": "a", "access_key_secret": SECRET, "ca_bundle": str(bundle)})
+    assert common.client_from_module(module).transport.verify == str(bundle)
+
+
+def test_bad_endpoint_is_a_validation_error():
+    module = make_module({"access_key_id": "a", "access_key_secret": SECRET, "ram_endpoint": "https://ram/x"})
+    with pytest.raises(ValidationError) as info:
+        common.client_from_module(module)
+    assert info.value.option == "ram_endpoint"
+
+
+def test_no_credentials_is_a_credential_error():
+    with pytest.raises(CredentialError):
+        common.client_from_module(make_module({}))
+
+
+def test_missing_requests_fails_with_missing_required_lib(monkeypatch, capsys):
+    monkeypatch.setattr(common, "HAS_REQUESTS", False)
+    result = failure(capsys, lambda: common.client_from_module(make_module({})))
+    assert result["failed"] is True
+    assert "requests" in result["msg"] and "Failed to import" in result["msg"]
+
+
+# --- fail_on_error ------------------------------------------------------------------------
+
+
+def test_fail_on_api_error_carries_the_error_dict(capsys):
+    module = make_module({"access_key_id": "a", "access_key_secret": SECRET})
+    exc = RamApiError("EntityNotExist.Group", "The group does not exist.", request_id="R9", http_status=404,
+                      recommend="https://example.invalid", action="AddUserToGroup")
+    result = failure(capsys, lambda: common.fail_on_error(module, exc, msg="Failed to add alice to dev"))
+    assert result["msg"].startswith("Failed to add alice to dev: EntityNotExist.Group: The group does not exist.")
+    assert result["error"] == exc.to_dict()
+
+
+def test_fail_on_validation_error(capsys):
+    module = make_module({})
+    result = failure(capsys, lambda: common.fail_on_error(module, ValidationError("display_name", "too long")))
+    assert result["msg"] == "display_name: too long"
+    assert "error" not in result
+
+
+def test_fail_on_unexpected_error_hides_its_text(capsys):
+    module = make_module({"access_key_id": "a", "access_key_secret": SECRET})
+    result = failure(capsys, lambda: common.fail_on_error(module, KeyError("Password=hunter2")))
+    assert "hunter2" not in json.dumps(result)
+    assert "KeyError" in result["msg"]

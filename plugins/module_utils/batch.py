@@ -1,0 +1,538 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) aliyun.ram contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The batch engine behind ``ram_user_baseline`` and the ``onboarding`` role.
+
+It brings many users to one baseline in a single task. Each user is one unit
+of work (read, plan, and apply unless in check mode), run by a bounded pool of
+threads that share one :class:`RamClient` and so one transport and one
+:class:`Backoff`: a throttled answer slows the whole pool down instead of
+failing users.
+
+The decisions come from the same reconcilers as ``ram_user`` and
+``ram_login_profile`` (``user.py`` and ``login_profile.py``); this module only
+merges the defaults into each entry, orders the work and collects results.
+
+Account-wide reads that cannot change during the run (a group's or policy's
+existence, the password policy) are asked once per run, through
+:class:`SharedLookups`.
+
+Generated initial passwords exist only inside a plan step and in a file under
+``password_dir`` (mode 0600) written after the login profile was created.
+They never appear in results, diffs, warnings or errors.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import stat
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.aliyun.ram.plugins.module_utils import login_profile as profile_reconciler
+from ansible_collections.aliyun.ram.plugins.module_utils import user as user_reconciler
+from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, RamError, ValidationError
+from ansible_collections.aliyun.ram.plugins.module_utils.password import generate_password, user_name_of
+from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan
+
+ACTIONS = ("created", "updated", "disabled", "deleted", "unchanged", "failed")
+STATES = ("present", "absent")
+USER_FIELDS = ("display_name", "email", "mobile_phone", "comments")
+DEFAULT_MAX_CONCURRENCY = 8
+MAX_CONCURRENCY_LIMIT = 64
+PASSWORD_FILE_SUFFIX = ".password"
+PROFILE_FIELD_PREFIX = "login_profile."
+REDACTED = "********"
+
+
+class BatchOptions:
+    """The settings that apply to every user of one run (the module's top-level options)."""
+
+    def __init__(self, mfa_bind_required=None, password_reset_required=None, default_groups=None,
+                 default_policies=None, default_tags=None, purge_groups=False, purge_policies=False,
+                 purge_tags=False, delete_users=False, password_dir=None, max_concurrency=DEFAULT_MAX_CONCURRENCY,
+                 known_groups=None):
+        self.mfa_bind_required = mfa_bind_required
+        self.password_reset_required = password_reset_required
+        self.default_groups = list(default_groups or [])
+        self.default_policies = list(default_policies or [])
+        self.default_tags = dict(default_tags or {})
+        self.purge_groups = bool(purge_groups)
+        self.purge_policies = bool(purge_policies)
+        self.purge_tags = bool(purge_tags)
+        self.delete_users = bool(delete_users)
+        self.password_dir = password_dir
+        self.max_concurrency = max_concurrency
+        self.known_groups = list(known_groups or [])
+
+
+class UserSpec:
+    """One entry of ``users`` with the defaults merged in and every local rule checked."""
+
+    __slots__ = ("index", "name", "state", "console_login", "password", "params")
+
+    def __init__(self, index, name, state, console_login, password, params):
+        self.index = index
+        self.name = name
+        self.state = state
+        self.console_login = console_login
+        self.password = password
+        # the user options in ram_user's shape (defaults merged in)
+        self.params = params
+
+    def __repr__(self):
+        # never the password
+        return "UserSpec(%s, %s)" % (self.name, self.state)
+
+    @property
+    def needs_password_file(self):
+        """True when a console login without a given password is asked for (a password may be generated)."""
+        return self.state == "present" and self.console_login is True and not self.password
+
+
+# ---------------------------------------------------------------------------- input
+
+
+def _merge_names(defaults, own):
+    """Defaults first, then the entry's own names; each name once."""
+    merged = []
+    for name in list(defaults) + list(own or []):
+        if name not in merged:
+            merged.append(name)
+    return merged
+
+
+def _managed_list(defaults, own, purge):
+    """The list to reconcile, or None when neither the defaults nor the entry manage it."""
+    if own is None and not defaults and not purge:
+        return None
+    return _merge_names(defaults, own)
+
+
+def build_spec(index, entry, options):
+    """Merge ``options`` into one ``users`` entry and check it locally; raise :class:`ValidationError`."""
+    where = "users[%d]" % index
+    if not isinstance(entry, dict):
+        raise ValidationError(where, "must be a dictionary with at least a name")
+    name = entry.get("name")
+    if not name:
+        raise ValidationError("%s.name" % where, "is required")
+    where = "users[%d] (%s)" % (index, name)
+
+    state = entry.get("state") or "present"
+    if state not in STATES:
+        raise ValidationError("%s.state" % where, "must be present or absent")
+    password = entry.get("password")
+    console_login = entry.get("console_login")
+    if password is not None and password == "":
+        raise ValidationError("%s.password" % where, "must not be empty")
+    if password and console_login is False:
+        raise ValidationError("%s.password" % where, "a password needs a console login, but console_login is false")
+    if password and console_login is None:
+        # a password is only useful for a console login
+        console_login = True
+
+    params = dict((field, entry.get(field)) for field in USER_FIELDS)
+    params["name"] = name
+    params["groups"] = _managed_list(options.default_groups, entry.get("groups"), options.purge_groups)
+    params["policies"] = _managed_list(options.default_policies, entry.get("policies"), options.purge_policies)
+    params["tags"] = None
+    if entry.get("tags") is not None or options.default_tags or options.purge_tags:
+        params["tags"] = dict(options.default_tags)
+        params["tags"].update(entry.get("tags") or {})
+    try:
+        user_reconciler.validate_user_params(params)
+    except ValidationError as exc:
+        raise ValidationError("%s.%s" % (where, exc.option), exc.rule)
+    return UserSpec(index, name, state, console_login, password, params)
+
+
+def build_specs(entries, options):
+    """Every entry checked before any API call; a user listed twice is refused."""
+    if not isinstance(entries, list):
+        raise ValidationError("users", "must be a list")
+    specs = []
+    seen = {}
+    for index, entry in enumerate(entries):
+        spec = build_spec(index, entry, options)
+        key = user_name_of(spec.name).lower()
+        if key in seen:
+            raise ValidationError("users", "%s is listed twice (entries %d and %d)" % (spec.name, seen[key], index))
+        seen[key] = index
+        specs.append(spec)
+    if options.password_dir is None and any(spec.needs_password_file for spec in specs):
+        needing = [spec.name for spec in specs if spec.needs_password_file]
+        raise ValidationError(
+            "password_dir", "required because %s ask for a console login without a password "
+            "(a generated initial password is written there)" % _list_names(needing))
+    return specs
+
+
+def _list_names(names, limit=5):
+    shown = ", ".join(names[:limit])
+    if len(names) > limit:
+        shown += " and %d more" % (len(names) - limit)
+    return shown
+
+
+# ---------------------------------------------------------------------------- shared reads
+
+
+class _Once:
+    """One value fetched at most once, even when many threads ask at the same time; errors are not kept."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._done = False
+        self._value = None
+
+    def get(self, fetch):
+        with self._lock:
+            if not self._done:
+                self._value = fetch()
+                self._done = True
+            return self._value
+
+
+class SharedLookups:
+    """A :class:`RamClient` stand-in whose account-wide reads are asked once per run.
+
+    ``get_group``, ``get_policy`` and ``get_password_policy`` are cached (the
+    run neither creates groups or policies nor changes the password policy);
+    every other attribute is the wrapped client's. ``known_groups`` are groups
+    an earlier task ensured (or, in check mode, would have created): they
+    count as existing without a call.
+    """
+
+    def __init__(self, client, known_groups=None):
+        self._client = client
+        self._lock = threading.Lock()
+        self._cache = {}
+        for group_name in known_groups or []:
+            once = self._entry(("group", group_name))
+            once.get(lambda name=group_name: {"group_name": name})
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+    def _entry(self, key):
+        with self._lock:
+            once = self._cache.get(key)
+            if once is None:
+                once = self._cache[key] = _Once()
+            return once
+
+    def get_group(self, group_name):
+        return self._entry(("group", group_name)).get(lambda: self._client.get_group(group_name))
+
+    def get_policy(self, policy_name, policy_type):
+        return self._entry(("policy", policy_type, policy_name)).get(
+            lambda: self._client.get_policy(policy_name, policy_type))
+
+    def get_password_policy(self):
+        return self._entry(("password_policy",)).get(self._client.get_password_policy)
+
+
+# ---------------------------------------------------------------------------- password files
+
+
+class PasswordVault:
+    """Writes generated initial passwords to ``<directory>/<upn>.password`` (directory 0700, files 0600)."""
+
+    def __init__(self, directory):
+        self.directory = os.path.abspath(os.path.expanduser(directory))
+        self.warnings = []
+
+    def path_for(self, upn):
+        return os.path.join(self.directory, upn + PASSWORD_FILE_SUFFIX)
+
+    def check(self):
+        """Check mode: refuse a path that exists and is not a directory; create nothing."""
+        if os.path.exists(self.directory) and not os.path.isdir(self.directory):
+            raise ValidationError("password_dir", "%s exists and is not a directory" % self.directory)
+
+    def prepare(self):
+        """Before any write: make sure the directory exists (0700 when created here) and is writable."""
+        self.check()
+        if not os.path.isdir(self.directory):
+            try:
+                os.makedirs(self.directory, 0o700)
+            except OSError as exc:
+                raise ValidationError("password_dir", "cannot create %s: %s" % (self.directory, exc.strerror))
+        if not os.access(self.directory, os.W_OK | os.X_OK):
+            raise ValidationError("password_dir", "%s is not writable" % self.directory)
+        if stat.S_IMODE(os.stat(self.directory).st_mode) & 0o077:
+            self.warnings.append("password_dir %s can be listed by other local users; the password files themselves "
+                                 "are readable only by their owner (0600)" % self.directory)
+
+    def write(self, upn, password):
+        path = self.path_for(upn)
+        flags = os.O_CREAT | os.O_WRONLY | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+        descriptor = os.open(path, flags, 0o600)
+        try:
+            # an existing file keeps its mode through O_CREAT: tighten it
+            os.fchmod(descriptor, 0o600)
+            os.write(descriptor, (password + "\n").encode("utf-8"))
+        finally:
+            os.close(descriptor)
+        return path
+
+
+# ---------------------------------------------------------------------------- one user
+
+
+class UserOutcome:
+    """What happened (or, in check mode, would happen) to one user."""
+
+    def __init__(self, spec):
+        self.spec = spec
+        self.upn = None
+        self.action = None
+        self.plan = None
+        self.done = []
+        self.error = None
+        self.generated_password = None
+        self.planned_password_file = None
+        self.password_file = None
+
+    @property
+    def changed(self):
+        if self.error is not None:
+            return bool(self.done)
+        return bool(self.plan is not None and self.plan.changed)
+
+    def result(self, check_mode):
+        plan = self.plan or Plan()
+        result = {
+            "name": self.spec.name,
+            "user_principal_name": self.upn,
+            "state": self.spec.state,
+            "action": "failed" if self.error is not None else self.action,
+            "changed": self.changed,
+            "changed_fields": list(plan.changed_fields),
+            "changes": plan.summaries() if (check_mode or self.error is None) else list(self.done),
+            "warnings": list(plan.warnings),
+        }
+        # check mode names the file a real run would write; a real run names only a file it wrote
+        password_file = self.planned_password_file if check_mode else self.password_file
+        if password_file:
+            result["password_file"] = password_file
+        if self.error is not None:
+            result["error"] = self.error
+        return result
+
+    def diff(self):
+        header = "user %s" % (self.upn or self.spec.name)
+        plan = self.plan
+        return {"before_header": header, "after_header": header, "before": plan.before, "after": plan.after}
+
+
+class BatchRun:
+    """One run over every user; see :func:`run_batch`."""
+
+    def __init__(self, client, specs, options, check_mode=False):
+        self.client = SharedLookups(client, options.known_groups)
+        self.specs = specs
+        self.options = options
+        self.check_mode = check_mode
+        self.vault = PasswordVault(options.password_dir) if options.password_dir else None
+
+    # -- planning ---------------------------------------------------------------
+
+    def plan_present(self, outcome):
+        spec = outcome.spec
+        desired = user_reconciler.desired_from_params(spec.params, outcome.upn)
+        current = user_reconciler.read_user(self.client, upn=outcome.upn)
+        user_reconciler.check_references(self.client, current, desired)
+        user_plan = user_reconciler.plan_user(current, desired, purge_tags=self.options.purge_tags,
+                                              purge_groups=self.options.purge_groups,
+                                              purge_policies=self.options.purge_policies)
+        profile_plan = None
+        if spec.console_login is not None:
+            profile_current = profile_reconciler.read_login_profile(self.client, outcome.upn) if current else None
+            profile_plan = self._plan_console_login(outcome, profile_current)
+        outcome.action = "created" if current is None else "updated"
+        return self._combine(user_plan, profile_plan)
+
+    def _plan_console_login(self, outcome, profile_current):
+        spec = outcome.spec
+        if not spec.console_login:
+            return profile_reconciler.plan_login_profile(profile_current, {"state": "absent"}, user_name=outcome.upn)
+        desired = {"state": "present", "status": "Active",
+                   "mfa_bind_required": self.options.mfa_bind_required,
+                   "password_reset_required": self.options.password_reset_required}
+        policy = None
+        if profile_current is None:
+            # a password only goes out when the profile is created; check it (or make one) against the policy
+            policy = self.client.get_password_policy()
+            if spec.password:
+                desired["password"] = spec.password
+            else:
+                outcome.generated_password = generate_password(policy, user_name=outcome.upn)
+                desired["password"] = outcome.generated_password
+                outcome.planned_password_file = self.vault.path_for(outcome.upn)
+        return profile_reconciler.plan_login_profile(profile_current, desired, update_password="on_create",
+                                                     policy=policy, user_name=outcome.upn)
+
+    def plan_absent(self, outcome):
+        current = user_reconciler.read_user(self.client, upn=outcome.upn)
+        if current is None:
+            outcome.action = "unchanged"
+            return Plan(before={"exists": False}, after={"exists": False})
+        profile_current = profile_reconciler.read_login_profile(self.client, outcome.upn)
+        # console login goes first, so a later failure still leaves the user locked out
+        profile_plan = None
+        if profile_current is not None:
+            profile_plan = profile_reconciler.plan_login_profile(
+                profile_current, {"state": "present", "status": "Inactive"}, user_name=outcome.upn)
+        if self.options.delete_users:
+            attachments = user_reconciler.read_attachments(self.client, outcome.upn, current)
+            removal_plan = user_reconciler.plan_user_deletion(current, attachments, force=True)
+            outcome.action = "deleted"
+        else:
+            removal_plan = user_reconciler.plan_user(current, {"user_principal_name": outcome.upn, "groups": []},
+                                                     purge_groups=True)
+            outcome.action = "disabled"
+        plan = self._combine(removal_plan, profile_plan, profile_first=True)
+        if not plan.changed:
+            outcome.action = "unchanged"
+        return plan
+
+    @staticmethod
+    def _combine(user_plan, profile_plan, profile_first=False):
+        """One plan per user: the steps in order, and a before/after view with the login profile nested."""
+        plan = Plan(before=dict(user_plan.before), after=dict(user_plan.after))
+        if profile_plan is None:
+            return plan.extend(user_plan)
+        plan.before["login_profile"] = profile_plan.before
+        plan.after["login_profile"] = profile_plan.after
+        prefixed = Plan()
+        prefixed.steps = profile_plan.steps
+        prefixed.warnings = profile_plan.warnings
+        prefixed.changed_fields = [PROFILE_FIELD_PREFIX + field for field in profile_plan.changed_fields]
+        for part in ((prefixed, user_plan) if profile_first else (user_plan, prefixed)):
+            plan.extend(part)
+        return plan
+
+    # -- one unit of work -------------------------------------------------------
+
+    def process(self, spec):
+        outcome = UserOutcome(spec)
+        try:
+            outcome.upn = self.client.upn_for(spec.name)
+            plan = self.plan_present(outcome) if spec.state == "present" else self.plan_absent(outcome)
+            outcome.plan = plan
+            if not plan.changed:
+                outcome.action = "unchanged"
+            elif not self.check_mode:
+                self._apply(outcome)
+        except RamError as exc:
+            outcome.error = _error_dict(exc, outcome)
+        except Exception as exc:  # pylint: disable=broad-except
+            # one user's bug must not hide the other users' outcomes; the text may carry request data
+            outcome.error = {"msg": "unexpected %s while handling %s" % (type(exc).__name__, spec.name)}
+        return outcome
+
+    def _apply(self, outcome):
+        for step in outcome.plan.steps:
+            getattr(self.client, step.method)(**step.kwargs)
+            outcome.done.append(step.summary)
+            if step.method == "create_login_profile" and outcome.generated_password:
+                self._save_password(outcome)
+
+    def _save_password(self, outcome):
+        try:
+            outcome.password_file = self.vault.write(outcome.upn, outcome.generated_password)
+        except OSError as exc:
+            outcome.password_file = None
+            raise RamError("the login profile of %s was created, but its initial password could not be written to %s (%s); "
+                           "reset the password" % (outcome.upn, self.vault.directory, exc.strerror))
+
+    # -- the whole run ------------------------------------------------------------
+
+    def run(self):
+        if self.vault is not None and any(spec.needs_password_file for spec in self.specs):
+            if self.check_mode:
+                self.vault.check()
+            else:
+                self.vault.prepare()
+        workers = max(1, min(self.options.max_concurrency or DEFAULT_MAX_CONCURRENCY, len(self.specs) or 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            outcomes = list(pool.map(self.process, self.specs))
+        for outcome in outcomes:
+            # the password is written (or not) by now; drop it
+            outcome.generated_password = None
+        return outcomes
+
+
+def _redact(text, outcome):
+    """Belt and braces: no message of ours holds a password, but a server message might echo one."""
+    text = "" if text is None else str(text)
+    for secret in (outcome.spec.password, outcome.generated_password):
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def _error_dict(exc, outcome):
+    text = _redact(str(exc), outcome)
+    error = {"msg": text}
+    if isinstance(exc, RamApiError):
+        error.update(exc.to_dict())
+        error["message"] = _redact(exc.message, outcome)
+    if isinstance(exc, ValidationError):
+        error["option"] = exc.option
+    return error
+
+
+def summarize(outcomes, check_mode=False, diff=False):
+    """The module result (without ``failed``/``msg``): changed, users, counts and the diff list."""
+    counts = dict((action, 0) for action in ACTIONS)
+    users = []
+    diffs = []
+    for outcome in outcomes:
+        result = outcome.result(check_mode)
+        counts[result["action"]] += 1
+        users.append(result)
+        if diff and outcome.plan is not None and outcome.plan.changed and outcome.error is None:
+            diffs.append(outcome.diff())
+    summary = {"changed": any(outcome.changed for outcome in outcomes), "users": users, "counts": counts}
+    if diff:
+        summary["diff"] = diffs
+    return summary
+
+
+def failure_message(summary):
+    failed = [user["name"] for user in summary["users"] if user["action"] == "failed"]
+    if not failed:
+        return None
+    return "%d of %d users failed: %s (see users[].error); the other users' changes stand" % (
+        len(failed), len(summary["users"]), _list_names(failed, limit=10))
+
+
+def run_batch(client, entries, options, check_mode=False, diff=False):
+    """Validate every entry, then reconcile the users on a pool of ``options.max_concurrency`` threads.
+
+    Raises :class:`ValidationError` (before any API call) for bad input. Per-user
+    errors do not raise: they are in that user's result (``action: failed``);
+    :func:`failure_message` tells the caller whether to fail the task.
+    """
+    if not 1 <= (options.max_concurrency or 0) <= MAX_CONCURRENCY_LIMIT:
+        raise ValidationError("max_concurrency", "must be between 1 and %d" % MAX_CONCURRENCY_LIMIT)
+    specs = build_specs(entries, options)
+    batch = BatchRun(client, specs, options, check_mode=check_mode)
+    outcomes = batch.run()
+    summary = summarize(outcomes, check_mode=check_mode, diff=diff)
+    summary["warnings"] = _collect_warnings(summary["users"], batch.vault)
+    return summary
+
+
+def _collect_warnings(users, vault, limit=10):
+    warnings = list(vault.warnings) if vault is not None else []
+    per_user = ["%s: %s" % (user["name"], text) for user in users for text in user["warnings"]]
+    warnings.extend(per_user[:limit])
+    if len(per_user) > limit:
+        warnings.append("%d more warnings in users[].warnings" % (len(per_user) - limit))
+    return warnings

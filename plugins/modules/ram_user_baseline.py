@@ -1,0 +1,353 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) aliyun.ram contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: ram_user_baseline
+short_description: Bring many Alibaba Cloud RAM users to one baseline in a single task
+version_added: 0.1.0
+description:
+  - Onboards and offboards many RAM users at once. It is the engine of the M(aliyun.ram.onboarding) role.
+  - Each user gets the same treatment as M(aliyun.ram.ram_user) and M(aliyun.ram.ram_login_profile) would give it,
+    with the same reconcilers, but one task handles the whole list. A loop over those modules pays Ansible's fixed
+    cost per task for every user and every step; this module pays it once.
+  - Users are handled concurrently by at most O(max_concurrency) workers. They share one connection pool and one
+    retry state, so throttling slows the whole pool down instead of failing users.
+  - A user with O(users[].console_login=true) and no O(users[].password) gets a random initial password when the login
+    profile is created. It satisfies the account password policy and is written to C(<password_dir>/<name>.password)
+    (mode 0600, directory 0700 when created) on the host that runs the module. It is never returned or printed.
+  - "Offboarding (O(users[].state=absent)): console login is disabled first (login profile status C(Inactive)).
+    Then, with O(delete_users=true), the user is deleted with everything attached (group memberships, policies,
+    AccessKeys, MFA device, login profile). Without it only the group memberships are removed."
+  - A failure on one user does not stop the others. The task then fails, reports every user's outcome,
+    and the other users' changes stand.
+author:
+  - aliyun.ram contributors
+options:
+  users:
+    description:
+      - The users to reconcile, one entry per user. A user may appear only once.
+      - Every entry is checked before any API call, so bad input changes nothing.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      name:
+        description:
+          - The user's logon name (UserPrincipalName), such as C(alice@example.onaliyun.com).
+          - A bare name such as C(alice) is completed with the account's default domain.
+        type: str
+        required: true
+      state:
+        description:
+          - V(present) onboards the user; V(absent) offboards it (see O(delete_users)).
+        type: str
+        choices: [present, absent]
+        default: present
+      display_name:
+        description:
+          - The display name, up to 24 characters. A new user without one gets the part of O(users[].name) before C(@).
+        type: str
+      email:
+        description: The e-mail address; V("") clears it. Only the China site returns it, so the international site sets it only on creation.
+        type: str
+      mobile_phone:
+        description: The mobile phone number as C(<country code>-<number>); V("") clears it.
+        type: str
+      comments:
+        description: The description, up to 128 characters; V("") clears it.
+        type: str
+      tags:
+        description:
+          - Tags for this user, merged over O(default_tags).
+          - Other tags the user has are kept unless O(purge_tags=true).
+        type: dict
+      groups:
+        description:
+          - Groups this user is a member of, in addition to O(default_groups).
+          - Other memberships are kept unless O(purge_groups=true). A user can be in at most 5 groups.
+        type: list
+        elements: str
+      policies:
+        description:
+          - Policies attached to this user, in addition to O(default_policies).
+          - Each entry is a policy name (a V(System) policy) or a dictionary with C(name) and C(type) (V(System) or V(Custom)).
+          - Other attached policies are kept unless O(purge_policies=true).
+        type: list
+        elements: raw
+      console_login:
+        description:
+          - V(true) ensures an active console login (login profile) with O(mfa_bind_required) and O(password_reset_required).
+          - V(false) removes the console login.
+          - Not managed when unset, unless O(users[].password) is given, which implies V(true).
+        type: bool
+      password:
+        description:
+          - The initial console password. It is used only when the login profile is created; an existing password is
+            never changed.
+          - Checked against the account password policy before it is sent.
+          - Leave it out to have one generated into O(password_dir).
+        type: str
+  mfa_bind_required:
+    description: Whether users with a console login must bind an MFA device at their next login.
+    type: bool
+    default: true
+  password_reset_required:
+    description: Whether users with a console login must change their password at their next login.
+    type: bool
+    default: true
+  default_groups:
+    description: Groups every present user is a member of.
+    type: list
+    elements: str
+    default: []
+  default_policies:
+    description: Policies attached to every present user; entries as in O(users[].policies).
+    type: list
+    elements: raw
+    default: []
+  default_tags:
+    description: Tags every present user has; O(users[].tags) win over these.
+    type: dict
+    default: {}
+  purge_groups:
+    description:
+      - Remove present users from groups that neither O(default_groups) nor O(users[].groups) name.
+      - With this set, a user without O(users[].groups) and no O(default_groups) leaves every group.
+    type: bool
+    default: false
+  purge_policies:
+    description: Detach from present users the policies that neither O(default_policies) nor O(users[].policies) name.
+    type: bool
+    default: false
+  purge_tags:
+    description: Remove from present users the tags that neither O(default_tags) nor O(users[].tags) name.
+    type: bool
+    default: false
+  delete_users:
+    description:
+      - V(true) deletes users with O(users[].state=absent), with everything attached to them.
+      - V(false) only disables their console login and removes their group memberships.
+    type: bool
+    default: false
+  password_dir:
+    description:
+      - Directory for generated initial passwords, one file per user named C(<user principal name>.password), mode 0600.
+      - Created with mode 0700 when missing. It is on the host that runs the module.
+      - Required when some user asks for a console login without a password.
+    type: path
+  max_concurrency:
+    description: How many users are handled at the same time (1 to 64).
+    type: int
+    default: 8
+  known_groups:
+    description:
+      - Groups known to exist, for example because an earlier task ensured them. They are not looked up.
+      - The M(aliyun.ram.onboarding) role passes its C(onboarding_groups) here, so that check mode on an account
+        where those groups do not exist yet predicts the memberships instead of failing.
+    type: list
+    elements: str
+    default: []
+notes:
+  - "API calls for an existing user with nothing to change: GetUser, ListGroupsForUser, ListPoliciesForUser and, when
+    O(users[].console_login) is set, GetLoginProfile. GetDefaultDomain runs once per task. GetPasswordPolicy runs once
+    per task, and only when a password must be checked or generated. GetGroup and GetPolicy run only for groups and
+    policies about to be added, once per name per task. Writes happen only for what differs."
+  - In check mode nothing is written, not even a password file; the results predict the real run.
+  - The diff holds one entry per changed user, named in its headers; it never contains a password.
+seealso:
+  - module: aliyun.ram.ram_user
+  - module: aliyun.ram.ram_login_profile
+  - module: aliyun.ram.ram_group
+  - module: aliyun.ram.ram_password_policy
+extends_documentation_fragment:
+  - aliyun.ram.connection
+  - aliyun.ram.attributes
+"""
+
+EXAMPLES = r"""
+- name: Onboard two developers with a console login and generated initial passwords
+  aliyun.ram.ram_user_baseline:
+    default_groups: [developers]
+    default_tags:
+      team: payments
+    password_dir: /root/ram-initial-passwords
+    users:
+      - name: alice
+        display_name: Alice Liddell
+        email: alice@example.com
+        console_login: true
+      - name: bob
+        console_login: true
+        groups: [oncall]
+        policies:
+          - AliyunECSReadOnlyAccess
+          - name: payments-deploy
+            type: Custom
+
+- name: Offboard carol and delete dave
+  aliyun.ram.ram_user_baseline:
+    delete_users: true
+    users:
+      - name: carol
+        state: absent
+      - name: dave
+        state: absent
+
+- name: Nightly compliance audit of every user's baseline (run with --check --diff)
+  aliyun.ram.ram_user_baseline:
+    default_groups: [employees]
+    purge_groups: true
+    users: "{{ ram_users }}"
+    password_dir: /var/lib/ram-onboarding
+  check_mode: true
+  register: audit
+"""
+
+RETURN = r"""
+users:
+  description:
+    - One entry per input user, in input order; the prediction in check mode.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The name as given.
+      type: str
+      sample: alice
+    user_principal_name:
+      description: The full logon name, or V(null) when it could not be determined.
+      type: str
+      sample: alice@example.onaliyun.com
+    state:
+      description: The state asked for.
+      type: str
+      sample: present
+    action:
+      description: What happened to the user.
+      type: str
+      choices: [created, updated, disabled, deleted, unchanged, failed]
+      sample: created
+    changed:
+      description: Whether the user changed. A failed user may have changed before the failure.
+      type: bool
+      sample: true
+    changed_fields:
+      description: The fields that changed; login profile fields start with C(login_profile.).
+      type: list
+      elements: str
+      sample: [groups, login_profile.mfa_bind_required]
+    changes:
+      description:
+        - One line per API write made (in check mode, planned). For a failed user, the writes that succeeded.
+      type: list
+      elements: str
+      sample: ["add alice@example.onaliyun.com to group developers"]
+    warnings:
+      description: Warnings about this user.
+      type: list
+      elements: str
+      sample: []
+    password_file:
+      description:
+        - The file holding the user's generated initial password (in check mode, the file a real run would write).
+        - Only present when a password was generated.
+      type: str
+      returned: when a password was generated
+      sample: /root/ram-initial-passwords/alice@example.onaliyun.com.password
+    error:
+      description: Why the user failed; C(code), C(request_id) and C(http_status) are set for API errors.
+      type: dict
+      returned: when action is failed
+      sample: {msg: "users[0] (alice).groups: group 'ops' does not exist"}
+counts:
+  description: How many users ended with each action.
+  returned: always
+  type: dict
+  sample: {created: 2, updated: 1, disabled: 0, deleted: 0, unchanged: 17, failed: 0}
+diff:
+  description: With C(--diff), one entry per changed user with C(before_header) and C(after_header) naming the user.
+  returned: when diff mode is on
+  type: list
+  elements: dict
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.aliyun.ram.plugins.module_utils.batch import (
+    DEFAULT_MAX_CONCURRENCY,
+    BatchOptions,
+    failure_message,
+    run_batch,
+)
+from ansible_collections.aliyun.ram.plugins.module_utils.common import (
+    client_from_module,
+    connection_argument_spec,
+    fail_on_error,
+)
+from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamError
+
+USER_ENTRY_OPTIONS = dict(
+    name=dict(type="str", required=True),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    display_name=dict(type="str"),
+    email=dict(type="str"),
+    mobile_phone=dict(type="str"),
+    comments=dict(type="str"),
+    tags=dict(type="dict"),
+    groups=dict(type="list", elements="str"),
+    policies=dict(type="list", elements="raw"),
+    console_login=dict(type="bool"),
+    password=dict(type="str", no_log=True),
+)
+
+OPTION_NAMES = ("mfa_bind_required", "password_reset_required", "default_groups", "default_policies", "default_tags",
+                "purge_groups", "purge_policies", "purge_tags", "delete_users", "password_dir", "max_concurrency",
+                "known_groups")
+
+
+def argument_spec():
+    spec = connection_argument_spec()
+    spec.update(
+        users=dict(type="list", elements="dict", required=True, options=USER_ENTRY_OPTIONS),
+        mfa_bind_required=dict(type="bool", default=True),
+        password_reset_required=dict(type="bool", default=True, no_log=False),
+        default_groups=dict(type="list", elements="str", default=[]),
+        default_policies=dict(type="list", elements="raw", default=[]),
+        default_tags=dict(type="dict", default={}),
+        purge_groups=dict(type="bool", default=False),
+        purge_policies=dict(type="bool", default=False),
+        purge_tags=dict(type="bool", default=False),
+        delete_users=dict(type="bool", default=False),
+        password_dir=dict(type="path", no_log=False),
+        max_concurrency=dict(type="int", default=DEFAULT_MAX_CONCURRENCY),
+        known_groups=dict(type="list", elements="str", default=[]),
+    )
+    return spec
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    options = BatchOptions(**dict((name, module.params[name]) for name in OPTION_NAMES))
+    try:
+        client = client_from_module(module)
+        summary = run_batch(client, module.params["users"], options, check_mode=module.check_mode, diff=module._diff)
+    except RamError as exc:
+        fail_on_error(module, exc)
+    else:
+        for warning in summary.pop("warnings"):
+            module.warn(warning)
+        message = failure_message(summary)
+        if message:
+            module.fail_json(msg=message, **summary)
+        module.exit_json(**summary)
+
+
+if __name__ == "__main__":
+    main()

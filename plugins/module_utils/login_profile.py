@@ -201,16 +201,22 @@ def predicted_profile(current, plan, upn):
     return profile
 
 
+def validate_params(params):
+    """Check the module options locally; returns ``(desired, update_password)``."""
+    desired = dict((key, params.get(key)) for key in ("state", "password") + FLAGS)
+    update_password = params.get("update_password") or "on_create"
+    validate_upn("name", params.get("name"))
+    validate_desired(desired, update_password)
+    return desired, update_password
+
+
 def ensure_login_profile(client, params, check_mode=False, diff=False):
     """Run one ``ram_login_profile`` task: read, plan, apply unless ``check_mode``, re-read.
 
     ``params`` holds the module options: ``name``, ``state``, ``password``, ``update_password``
     and the flags. Returns the module result (``warnings`` is a list for the caller to emit).
     """
-    desired = dict((key, params.get(key)) for key in ("state", "password") + FLAGS)
-    update_password = params.get("update_password") or "on_create"
-    validate_upn("name", params.get("name"))
-    validate_desired(desired, update_password)
+    desired, update_password = validate_params(params)
     upn = client.upn_for(params["name"])
 
     try:

@@ -123,8 +123,8 @@ class EmulatorHandle:
 
     def inject(self, action, code, http_status, message=None, times=1):
         """Make the next ``times`` requests for ``action`` fail with this error (after authentication)."""
-        return self.admin("POST", "/_emulator/inject", {"action": action, "code": code, "http_status": http_status,
-                                                         "message": message, "times": times})
+        spec = {"action": action, "code": code, "http_status": http_status, "message": message, "times": times}
+        return self.admin("POST", "/_emulator/inject", spec)
 
     def log_entries(self):
         if not self.request_log or not os.path.exists(self.request_log):

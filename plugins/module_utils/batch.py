@@ -50,7 +50,7 @@ REDACTED = "********"
 class BatchOptions:
     """The settings that apply to every user of one run (the module's top-level options)."""
 
-    def __init__(self, mfa_bind_required=None, password_reset_required=None, default_groups=None,
+    def __init__(self, mfa_bind_required=True, password_reset_required=True, default_groups=None,
                  default_policies=None, default_tags=None, purge_groups=False, purge_policies=False,
                  purge_tags=False, delete_users=False, password_dir=None, max_concurrency=DEFAULT_MAX_CONCURRENCY,
                  known_groups=None):

@@ -1,0 +1,457 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) aliyun.ram contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The batch engine against an in-memory RAM account (the reconcilers are the real ones)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import collections
+import json
+import os
+import stat
+import threading
+import time
+
+import pytest
+
+from ansible_collections.aliyun.ram.plugins.module_utils import batch
+from ansible_collections.aliyun.ram.plugins.module_utils.batch import BatchOptions, run_batch
+from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, ValidationError
+from ansible_collections.aliyun.ram.plugins.module_utils.password import password_violations
+
+DOMAIN = "corp.onaliyun.com"
+WRITES = ("create_user", "update_user", "delete_user", "tag_user", "untag_user", "add_user_to_group",
+          "remove_user_from_group", "attach_policy_to_user", "detach_policy_from_user", "create_login_profile",
+          "update_login_profile", "delete_login_profile", "delete_access_key", "unbind_mfa_device")
+POLICY = {"minimum_password_length": 14, "require_lowercase_characters": True, "require_uppercase_characters": True,
+          "require_numbers": True, "require_symbols": True, "password_not_contain_user_name": True}
+
+
+def not_found(code):
+    return RamApiError(code, "not found", http_status=404)
+
+
+class FakeAccount:
+    """Just enough of RamClient, with RAM's rules that matter here; records every call (thread-safe)."""
+
+    def __init__(self, groups=("dev", "ops", "staff"), policies=(("System", "ReadOnlyAccess"),), latency=0.0):
+        self.lock = threading.Lock()
+        self.calls = []
+        self.users = {}
+        self.groups = set(groups)
+        self.policies = set(policies)
+        self.members = collections.defaultdict(set)
+        self.attached = collections.defaultdict(set)
+        self.profiles = {}
+        self.passwords = {}
+        self.access_keys = collections.defaultdict(list)
+        self.fail = {}
+        self.latency = latency
+        self.active = 0
+        self.peak = 0
+
+    def _record(self, name, **kwargs):
+        with self.lock:
+            self.calls.append((name, kwargs))
+            self.active += 1
+            self.peak = max(self.peak, self.active)
+        try:
+            if self.latency:
+                time.sleep(self.latency)
+            error = self.fail.get((name, kwargs.get("upn") or kwargs.get("user_name")))
+            if error is not None:
+                raise error
+        finally:
+            with self.lock:
+                self.active -= 1
+
+    def count(self, name=None):
+        return sum(1 for call in self.calls if name is None or call[0] == name)
+
+    def writes(self):
+        return [call for call in self.calls if call[0] in WRITES]
+
+    # reads
+    def get_default_domain(self):
+        self._record("get_default_domain")
+        return DOMAIN
+
+    def upn_for(self, name):
+        return name if "@" in name else "%s@%s" % (name, self.get_default_domain())
+
+    def get_user(self, upn=None, user_id=None):
+        self._record("get_user", upn=upn)
+        user = self.users.get(upn)
+        return dict(user, tags=dict(user["tags"])) if user else None
+
+    def list_groups_for_user(self, upn):
+        self._record("list_groups_for_user", upn=upn)
+        return [{"group_name": name} for name in sorted(self.members[upn])]
+
+    def list_policies_for_user(self, user_name):
+        self._record("list_policies_for_user", user_name=user_name)
+        upn = "%s@%s" % (user_name, DOMAIN)
+        return [{"policy_type": t, "policy_name": n} for t, n in sorted(self.attached[upn])]
+
+    def get_group(self, group_name):
+        self._record("get_group", group_name=group_name)
+        return {"group_name": group_name} if group_name in self.groups else None
+
+    def get_policy(self, policy_name, policy_type):
+        self._record("get_policy", policy_name=policy_name)
+        return {"policy_name": policy_name} if (policy_type, policy_name) in self.policies else None
+
+    def get_login_profile(self, upn):
+        self._record("get_login_profile", upn=upn)
+        profile = self.profiles.get(upn)
+        return dict(profile) if profile else None
+
+    def get_password_policy(self):
+        self._record("get_password_policy")
+        return dict(POLICY)
+
+    def list_access_keys(self, upn):
+        self._record("list_access_keys", upn=upn)
+        return [{"access_key_id": key} for key in self.access_keys[upn]]
+
+    def get_user_mfa_info(self, upn):
+        self._record("get_user_mfa_info", upn=upn)
+        return None
+
+    # writes
+    def create_user(self, upn, display_name, email=None, mobile_phone=None, comments=None, tags=None):
+        self._record("create_user", upn=upn)
+        self.users[upn] = {"user_principal_name": upn, "user_name": upn.split("@")[0], "display_name": display_name,
+                           "email": email or "", "mobile_phone": mobile_phone or "", "comments": comments or "",
+                           "tags": dict(tags or {})}
+
+    def update_user(self, upn=None, **changes):
+        self._record("update_user", upn=upn)
+        for key, value in changes.items():
+            self.users[upn][key[4:]] = value
+
+    def tag_user(self, upn, tags):
+        self._record("tag_user", upn=upn)
+        self.users[upn]["tags"].update(tags)
+
+    def untag_user(self, upn, keys):
+        self._record("untag_user", upn=upn)
+        for key in keys:
+            self.users[upn]["tags"].pop(key, None)
+
+    def add_user_to_group(self, upn, group_name):
+        self._record("add_user_to_group", upn=upn)
+        self.members[upn].add(group_name)
+
+    def remove_user_from_group(self, upn, group_name):
+        self._record("remove_user_from_group", upn=upn)
+        self.members[upn].discard(group_name)
+
+    def attach_policy_to_user(self, user_name, policy_name, policy_type):
+        self._record("attach_policy_to_user", user_name=user_name)
+        self.attached["%s@%s" % (user_name, DOMAIN)].add((policy_type, policy_name))
+
+    def detach_policy_from_user(self, user_name, policy_name, policy_type):
+        self._record("detach_policy_from_user", user_name=user_name)
+        self.attached["%s@%s" % (user_name, DOMAIN)].discard((policy_type, policy_name))
+
+    def create_login_profile(self, upn, password=None, password_reset_required=None, mfa_bind_required=None, status=None):
+        self._record("create_login_profile", upn=upn)
+        self.passwords[upn] = password
+        self.profiles[upn] = {"user_principal_name": upn, "status": status or "Active",
+                              "password_reset_required": bool(password_reset_required),
+                              "mfa_bind_required": bool(mfa_bind_required)}
+
+    def update_login_profile(self, upn, password=None, **flags):
+        self._record("update_login_profile", upn=upn)
+        self.profiles[upn].update((k, v) for k, v in flags.items() if v is not None)
+
+    def delete_login_profile(self, upn):
+        self._record("delete_login_profile", upn=upn)
+        del self.profiles[upn]
+
+    def delete_access_key(self, upn, access_key_id):
+        self._record("delete_access_key", upn=upn)
+        self.access_keys[upn].remove(access_key_id)
+
+    def delete_user(self, upn):
+        self._record("delete_user", upn=upn)
+        if self.members[upn] or self.attached[upn] or upn in self.profiles or self.access_keys[upn]:
+            raise RamApiError("DeleteConflict.User", "still attached", http_status=409)
+        del self.users[upn]
+
+    # helpers for tests
+    def add_user(self, name, groups=(), profile=None):
+        upn = "%s@%s" % (name, DOMAIN)
+        self.users[upn] = {"user_principal_name": upn, "user_name": name, "display_name": name, "email": "",
+                           "mobile_phone": "", "comments": "", "tags": {}}
+        self.members[upn] = set(groups)
+        if profile:
+            self.profiles[upn] = dict({"user_principal_name": upn}, **profile)
+        return upn
+
+
+def team(count, **extra):
+    return [dict({"name": "user%02d" % index, "console_login": True}, **extra) for index in range(count)]
+
+
+def options(tmp_path=None, **kwargs):
+    kwargs.setdefault("password_dir", str(tmp_path / "pw") if tmp_path is not None else None)
+    return BatchOptions(**kwargs)
+
+
+def by_name(summary):
+    return dict((user["name"], user) for user in summary["users"])
+
+
+# ---------------------------------------------------------------- onboarding and idempotence
+
+
+def test_onboarding_creates_users_with_memberships_login_and_password_files(tmp_path):
+    account = FakeAccount()
+    summary = run_batch(account, team(3, groups=["ops"]), options(tmp_path, default_groups=["dev"]), diff=True)
+
+    assert summary["changed"] is True
+    assert summary["counts"]["created"] == 3 and summary["counts"]["failed"] == 0
+    for user in summary["users"]:
+        upn = user["user_principal_name"]
+        assert account.members[upn] == {"dev", "ops"}
+        # secure defaults: MFA and a password change at first login
+        assert account.profiles[upn] == {"user_principal_name": upn, "status": "Active",
+                                         "password_reset_required": True, "mfa_bind_required": True}
+        path = user["password_file"]
+        assert path == os.path.join(str(tmp_path / "pw"), upn + ".password")
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+        with open(path) as handle:
+            password = handle.read().strip()
+        # the password in the file is the one the account got, and it satisfies the policy
+        assert password == account.passwords[upn]
+        assert password_violations(password, POLICY, upn) == []
+        assert password not in json.dumps(summary)
+    assert stat.S_IMODE(os.stat(str(tmp_path / "pw")).st_mode) == 0o700
+    assert len(summary["diff"]) == 3
+    assert summary["diff"][0]["before_header"] == "user user00@%s" % DOMAIN
+
+
+def test_second_run_is_unchanged_with_four_reads_per_user_and_no_write(tmp_path):
+    account = FakeAccount()
+    opts = options(tmp_path, default_groups=["dev"])
+    run_batch(account, team(5), opts)
+    account.calls = []
+
+    summary = run_batch(account, team(5), opts, diff=True)
+
+    assert summary["changed"] is False
+    assert summary["counts"]["unchanged"] == 5
+    assert summary["diff"] == []
+    assert account.writes() == []
+    per_user = collections.Counter(name for name, kwargs in account.calls if name != "get_default_domain")
+    assert per_user == {"get_user": 5, "list_groups_for_user": 5, "list_policies_for_user": 5, "get_login_profile": 5}
+
+
+def test_check_mode_predicts_the_real_run_and_writes_nothing(tmp_path):
+    entries = team(4, groups=["ops"], policies=["ReadOnlyAccess"])
+    account = FakeAccount()
+    account.add_user("user01", groups=["staff"], profile={"status": "Active", "password_reset_required": True,
+                                                          "mfa_bind_required": False})
+    opts = options(tmp_path, purge_groups=True)
+
+    predicted = run_batch(account, entries, opts, check_mode=True, diff=True)
+    assert account.writes() == []
+    assert not os.path.exists(str(tmp_path / "pw"))
+
+    real = run_batch(account, entries, opts, diff=True)
+    assert predicted == real
+    assert by_name(real)["user01"]["action"] == "updated"
+    assert set(by_name(real)["user01"]["changed_fields"]) == {"groups", "policies", "login_profile.mfa_bind_required"}
+    # the user that existed has no generated password: its profile was kept
+    assert "password_file" not in by_name(real)["user01"]
+
+
+def test_changing_one_users_groups_changes_only_that_user(tmp_path):
+    account = FakeAccount()
+    entries = team(4, groups=["dev"])
+    run_batch(account, entries, options(tmp_path))
+    entries[2]["groups"] = ["ops"]
+    account.calls = []
+
+    summary = run_batch(account, entries, options(tmp_path, purge_groups=True), check_mode=True, diff=True)
+
+    assert summary["counts"]["updated"] == 1 and summary["counts"]["unchanged"] == 3
+    assert len(summary["diff"]) == 1
+    entry = summary["diff"][0]
+    assert entry["before_header"] == "user user02@%s" % DOMAIN
+    assert entry["before"]["groups"] == ["dev"] and entry["after"]["groups"] == ["ops"]
+
+
+def test_given_password_is_used_and_never_returned(tmp_path):
+    account = FakeAccount()
+    secret = "Given-Passw0rd-#1"
+    summary = run_batch(account, [{"name": "alice", "password": secret}], options(None))
+    upn = "alice@" + DOMAIN
+    assert account.passwords[upn] == secret
+    assert by_name(summary)["alice"]["action"] == "created"
+    assert "password_file" not in by_name(summary)["alice"]
+    assert secret not in json.dumps(summary)
+
+
+def test_weak_given_password_fails_that_user_only_and_is_not_shown():
+    account = FakeAccount()
+    secret = "weakpassword"
+    summary = run_batch(account, [{"name": "alice", "password": secret}, {"name": "bob"}], options(None))
+    users = by_name(summary)
+    assert users["alice"]["action"] == "failed"
+    assert "uppercase" in users["alice"]["error"]["msg"]
+    assert users["bob"]["action"] == "created"
+    assert secret not in json.dumps(summary)
+    assert "failed" in batch.failure_message(summary)
+
+
+# ---------------------------------------------------------------- offboarding
+
+
+def test_offboarding_disables_login_and_removes_memberships_then_is_idempotent():
+    account = FakeAccount()
+    upn = account.add_user("carol", groups=["dev", "ops"], profile={"status": "Active"})
+    entries = [{"name": "carol", "state": "absent"}]
+
+    summary = run_batch(account, entries, options(None), diff=True)
+    user = by_name(summary)["carol"]
+    assert user["action"] == "disabled"
+    assert account.profiles[upn]["status"] == "Inactive"
+    assert account.members[upn] == set()
+    assert upn in account.users
+    # console login is cut before anything else
+    assert account.writes()[0][0] == "update_login_profile"
+
+    again = run_batch(account, entries, options(None))
+    assert by_name(again)["carol"]["action"] == "unchanged"
+
+
+def test_offboarding_with_delete_users_force_deletes():
+    account = FakeAccount()
+    upn = account.add_user("dave", groups=["dev"], profile={"status": "Active"})
+    account.attached[upn].add(("System", "ReadOnlyAccess"))
+    account.access_keys[upn].append("LTAI-key")
+
+    summary = run_batch(account, [{"name": "dave", "state": "absent"}, {"name": "nobody", "state": "absent"}],
+                        options(None, delete_users=True))
+    users = by_name(summary)
+    assert users["dave"]["action"] == "deleted"
+    assert users["nobody"]["action"] == "unchanged"
+    assert upn not in account.users
+    written = [name for name, kwargs in account.writes()]
+    assert written[0] == "update_login_profile" and written[-1] == "delete_user"
+
+
+# ---------------------------------------------------------------- failures, concurrency, shared reads
+
+
+def test_a_failing_user_does_not_hide_the_others_and_their_changes_stand(tmp_path):
+    account = FakeAccount()
+    account.fail[("add_user_to_group", "user01@" + DOMAIN)] = RamApiError("NoPermission", "denied", http_status=403,
+                                                                          request_id="REQ-1")
+    summary = run_batch(account, team(3, groups=["dev"]), options(tmp_path))
+
+    users = by_name(summary)
+    assert users["user01"]["action"] == "failed"
+    assert users["user01"]["error"]["code"] == "NoPermission"
+    assert users["user01"]["error"]["request_id"] == "REQ-1"
+    # the user was created before the failure: reported as changed, with the writes that were made
+    assert users["user01"]["changed"] is True
+    assert users["user01"]["changes"] == ["create user user01@%s" % DOMAIN]
+    assert users["user00"]["action"] == users["user02"]["action"] == "created"
+    assert summary["counts"]["failed"] == 1 and summary["counts"]["created"] == 2
+    assert "user01" in batch.failure_message(summary)
+
+
+def test_missing_group_fails_the_user_and_known_groups_skip_the_lookup(tmp_path):
+    account = FakeAccount(groups=())
+    failed = run_batch(account, team(2, groups=["newteam"]), options(tmp_path), check_mode=True)
+    assert failed["counts"]["failed"] == 2
+    assert "newteam" in failed["users"][0]["error"]["msg"]
+
+    account.calls = []
+    predicted = run_batch(account, team(2, groups=["newteam"]), options(tmp_path, known_groups=["newteam"]),
+                          check_mode=True)
+    assert predicted["counts"]["created"] == 2
+    assert account.count("get_group") == 0
+
+
+def test_lookups_of_groups_policies_and_the_password_policy_happen_once_per_run(tmp_path):
+    account = FakeAccount(latency=0.002)
+    run_batch(account, team(16, groups=["dev", "ops"], policies=["ReadOnlyAccess"]), options(tmp_path, max_concurrency=8))
+    assert account.count("get_group") == 2
+    assert account.count("get_policy") == 1
+    assert account.count("get_password_policy") == 1
+
+
+def test_the_pool_is_bounded_by_max_concurrency(tmp_path):
+    account = FakeAccount(latency=0.01)
+    run_batch(account, team(12), options(tmp_path, max_concurrency=3))
+    assert 1 < account.peak <= 3
+
+
+def test_results_keep_the_input_order(tmp_path):
+    account = FakeAccount(latency=0.001)
+    entries = team(10)
+    summary = run_batch(account, list(reversed(entries)), options(tmp_path))
+    assert [user["name"] for user in summary["users"]] == [entry["name"] for entry in reversed(entries)]
+
+
+def test_unexpected_exception_is_reported_by_type_only(tmp_path):
+    account = FakeAccount()
+    account.fail[("get_user", "user00@" + DOMAIN)] = KeyError("Password=hunter2")
+    summary = run_batch(account, team(2), options(tmp_path))
+    assert by_name(summary)["user00"]["error"] == {"msg": "unexpected KeyError while handling user00"}
+    assert by_name(summary)["user01"]["action"] == "created"
+
+
+# ---------------------------------------------------------------- input checks (before any call)
+
+
+@pytest.mark.parametrize("entries, opts, option", [
+    ([{"name": "alice"}, {"name": "Alice@other.onaliyun.com"}], {}, "users"),
+    ([{"name": "alice", "console_login": True}], {"password_dir": None}, "password_dir"),
+    ([{"name": "alice", "console_login": False, "password": "Abcdef-123456"}], {}, "users[0] (alice).password"),
+    ([{"name": "bad name"}], {}, "users[0] (bad name).name"),
+    ([{"name": "alice", "groups": ["a", "b", "c", "d", "e", "f"]}], {}, "users[0] (alice).groups"),
+    ([{"name": "alice", "policies": [{"name": "X", "type": "Nope"}]}], {}, "users[0] (alice).policies"),
+    ([{"name": "alice"}], {"max_concurrency": 0}, "max_concurrency"),
+])
+def test_bad_input_is_refused_before_any_call(tmp_path, entries, opts, option):
+    account = FakeAccount()
+    opts.setdefault("password_dir", str(tmp_path))
+    with pytest.raises(ValidationError) as info:
+        run_batch(account, entries, BatchOptions(**opts))
+    assert info.value.option == option
+    assert account.calls == []
+
+
+def test_password_dir_that_is_a_file_is_refused_before_any_write(tmp_path):
+    account = FakeAccount()
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(ValidationError):
+        run_batch(account, team(1), options(None, password_dir=str(blocker)))
+    assert account.writes() == []
+
+
+def test_password_file_is_rewritten_with_mode_0600(tmp_path):
+    vault = batch.PasswordVault(str(tmp_path))
+    path = vault.path_for("alice@" + DOMAIN)
+    with open(path, "w") as handle:
+        handle.write("old")
+    os.chmod(path, 0o644)
+    vault.write("alice@" + DOMAIN, "New-Secret-1")
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    with open(path) as handle:
+        assert handle.read() == "New-Secret-1\n"
+
+
+def test_user_spec_repr_never_shows_the_password():
+    spec = batch.build_spec(0, {"name": "alice", "password": "Top-Secret-99"}, BatchOptions())
+    assert "Top-Secret-99" not in repr(spec)
+    assert spec.console_login is True

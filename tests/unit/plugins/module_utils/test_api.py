@@ -60,7 +60,7 @@ def test_default_domain_is_fetched_once_even_across_threads():
     transport = FakeTransport({"GetDefaultDomain": {"DefaultDomainName": "corp.onaliyun.com"}})
     client = RamClient(transport)
     results = []
-    threads = [threading.Thread(target=lambda: results.append(client.upn_for("bob"))) for _ in range(8)]
+    threads = [threading.Thread(target=lambda: results.append(client.upn_for("bob"))) for _thread in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -151,8 +151,8 @@ def test_encode_params():
 def test_request_is_signed_post_with_params_in_query():
     with ScriptedServer([Reply(body={"RequestId": "R", "User": {"UserId": "1"}})]) as server:
         transport = make_transport(server)
-        answer = transport.call("ims", "CreateUser", {"UserPrincipalName": "a b@x.onaliyun.com", "Flag": True,
-                                                     "Count": 3, "Skip": None, "Tag.1.Value": "a+b/c"})
+        params = {"UserPrincipalName": "a b@x.onaliyun.com", "Flag": True, "Count": 3, "Skip": None, "Tag.1.Value": "a+b/c"}
+        answer = transport.call("ims", "CreateUser", params)
         transport.close()
     assert answer == {"RequestId": "R", "User": {"UserId": "1"}}
     request = server.received[0]
@@ -385,7 +385,7 @@ def test_backoff_is_shared_across_threads():
     def worker():
         backoff.wait()
         finished.append(time.monotonic() - started)
-    threads = [threading.Thread(target=worker) for _ in range(4)]
+    threads = [threading.Thread(target=worker) for _thread in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -422,7 +422,7 @@ def test_throttled_answer_pauses_every_transport_sharing_the_backoff():
 def test_stats_are_counted_across_threads():
     with ScriptedServer() as server:
         transport = make_transport(server, pool_size=4)
-        threads = [threading.Thread(target=transport.call, args=("ims", "GetDefaultDomain")) for _ in range(8)]
+        threads = [threading.Thread(target=transport.call, args=("ims", "GetDefaultDomain")) for _thread in range(8)]
         for thread in threads:
             thread.start()
         for thread in threads:

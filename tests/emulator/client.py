@@ -170,8 +170,7 @@ def _read_ready_line(process, timeout):
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             break
-        readable, _, _ = select.select([fd], [], [], remaining)
-        if not readable:
+        if not select.select([fd], [], [], remaining)[0]:
             break
         chunk = os.read(fd, 4096)
         if not chunk:

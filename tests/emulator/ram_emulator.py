@@ -33,6 +33,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import argparse
+import collections
 import datetime
 import hashlib
 import hmac
@@ -200,11 +201,12 @@ class NonceCache:
     def __init__(self, window=TIME_WINDOW_SECONDS):
         self.window = window
         self._seen = {}
+        self._order = collections.deque()  # (recorded at, key), oldest first: purging stays cheap
         self._lock = threading.Lock()
 
     def _purge(self, now):
-        for key in [k for k, seen in self._seen.items() if now - seen > self.window]:
-            del self._seen[key]
+        while self._order and now - self._order[0][0] > self.window:
+            del self._seen[self._order.popleft()[1]]
 
     def seen(self, access_key_id, nonce, now):
         with self._lock:
@@ -217,6 +219,7 @@ class NonceCache:
             if (access_key_id, nonce) in self._seen:
                 return False
             self._seen[(access_key_id, nonce)] = now
+            self._order.append((now, (access_key_id, nonce)))
             return True
 
 
@@ -837,7 +840,8 @@ def build(args):
     module = load_backend_module()
     backend = module.RamBackend(
         account_alias=args.account_alias, site=args.site, state_file=args.state,
-        static_keys=dict((k, v["secret"]) for k, v in args.static_keys.items()),
+        static_keys=dict((k, (v["secret"], v["security_token"]) if v["security_token"] else v["secret"])
+                         for k, v in args.static_keys.items()),
         sts_lifetime=args.sts_lifetime, clock=clock)
     gateway = Gateway(backend, module.ApiFault, static_keys=args.static_keys,
                       faults=Faults(args.latency_ms, args.throttle_rate, args.error_rate, args.drop_rate, args.seed),

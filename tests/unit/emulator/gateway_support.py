@@ -107,7 +107,7 @@ def read_http_response(sock):
         line = reader.readline().decode("latin-1").strip()
         if not line:
             break
-        name, _, value = line.partition(":")
+        name, value = line.split(":", 1)
         headers[name.strip().lower()] = value.strip()
     body = reader.read(int(headers.get("content-length", 0)))
     return status, headers, body

@@ -92,7 +92,7 @@ def _mutations(request_data):
     if authorization:
         signed = authorization.split("SignedHeaders=")[1].split(",")[0].split(";")
         for name in signed:
-            original = next(k for k in headers if k.lower() == name)
+            original = [k for k in headers if k.lower() == name][0]
             changed = dict(headers)
             changed[original] = mutate_value(name, headers[original])
             yield ("header " + name, method, target, changed, {"SignatureDoesNotMatch"})
@@ -499,7 +499,7 @@ def test_latency_sleeps(gateway):
 def test_seeded_faults_repeat():
     def outcomes(seed):
         faults = emulator.Faults(throttle_rate=0.3, error_rate=0.3, drop_rate=0.3, seed=seed)
-        return [faults.roll() for _ in range(50)]
+        return [faults.roll() for dummy in range(50)]
     assert outcomes(7) == outcomes(7)
     assert outcomes(7) != outcomes(8)
     assert {o[0] for o in outcomes(7)} == {None, "throttle", "error", "drop"}
@@ -516,7 +516,7 @@ def test_injected_error_hits_the_next_requests_only(gateway):
                            "message": "You are not authorized to do this action.", "times": 2})
     call(gateway, fresh("CreateUser", {"UserPrincipalName": "i@x"}))
     codes = []
-    for _ in range(3):
+    for dummy in range(3):
         response, body = call(gateway, fresh("GetLoginProfile", {"UserPrincipalName": "i@x"}))
         codes.append((response.status, body["Code"]))
     assert codes == [(403, "NoPermission"), (403, "NoPermission"), (404, "EntityNotExist.User.LoginProfile")]

@@ -1,0 +1,534 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) aliyun.ram contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The RAM user reconciler: read, plan, apply, re-read.
+
+Nothing here knows about AnsibleModule, so the modules and the batch engine
+share these functions unchanged. A task's ``desired`` state holds only what it
+manages: ``None`` means "leave as it is".
+
+A no-op run costs only reads: GetDefaultDomain (once, for a bare name), GetUser,
+ListGroupsForUser and ListPoliciesForUser. GetGroup / GetPolicy run only for
+groups and policies that are about to be added.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, ValidationError
+from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan
+from ansible_collections.aliyun.ram.plugins.module_utils import validation
+
+# Plain attributes UpdateUser can change, in the order diffs show them.
+ATTRIBUTES = ("display_name", "email", "mobile_phone", "comments")
+# GetUser leaves these out on the international site: None then means "cannot be seen".
+SITE_DEPENDENT = ("email", "mobile_phone")
+# The keys of the ``user`` return value.
+PUBLIC_KEYS = (
+    "user_id", "user_principal_name", "user_name", "display_name", "email", "mobile_phone", "comments",
+    "create_date", "update_date", "last_login_date", "provision_type", "tags", "groups", "policies",
+)
+INCLUDE_CHOICES = ("login_profile", "groups", "policies")
+
+
+def user_name_of(upn):
+    """The part of a UPN before ``@``: the ``UserName`` of the RAM 2015-05-01 API."""
+    return upn.split("@", 1)[0] if upn else upn
+
+
+def complete_upn(client, name):
+    """A bare ``alice`` becomes ``alice@<default domain>``; the client caches the domain for the run."""
+    if not name or "@" in name:
+        return name
+    return "%s@%s" % (name, client.get_default_domain())
+
+
+# ---------------------------------------------------------------- input
+
+
+def _stringify_tags(tags):
+    if tags is None:
+        return None
+    result = {}
+    for key, value in tags.items():
+        if value is None:
+            value = ""
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        result[key] = value
+    return result
+
+
+def validate_user_params(params):
+    """Check every user option locally; raises ValidationError naming the option and the rule."""
+    name, user_id, rename_from = params.get("name"), params.get("user_id"), params.get("rename_from")
+    if not name and not user_id:
+        raise ValidationError("name", "one of name or user_id is required")
+    if name is not None:
+        validation.validate_upn("name", name)
+    if user_id is not None:
+        validation.validate_user_id("user_id", user_id)
+    if rename_from is not None:
+        if user_id:
+            raise ValidationError("rename_from", "use either rename_from or user_id to address the user to rename, not both")
+        if not name:
+            raise ValidationError("rename_from", "requires name (the new name)")
+        validation.validate_upn("rename_from", rename_from)
+    if params.get("display_name") is not None:
+        validation.validate_display_name("display_name", params["display_name"])
+    if params.get("comments") is not None:
+        validation.validate_comments("comments", params["comments"])
+    if params.get("email") is not None:
+        validation.validate_email("email", params["email"])
+    if params.get("mobile_phone") is not None:
+        validation.validate_mobile_phone("mobile_phone", params["mobile_phone"])
+    if params.get("tags") is not None:
+        validation.validate_tags("tags", _stringify_tags(params["tags"]))
+    if params.get("groups") is not None:
+        validation.validate_group_list("groups", params["groups"])
+    if params.get("policies") is not None:
+        validation.normalize_policy_list("policies", params["policies"])
+
+
+def desired_from_params(params, upn=None):
+    """The managed fields of a task; ``upn`` is the completed ``name`` (None: keep the current name)."""
+    desired = {"user_principal_name": upn}
+    for field in ATTRIBUTES:
+        desired[field] = params.get(field)
+    desired["tags"] = _stringify_tags(params.get("tags"))
+    groups = params.get("groups")
+    desired["groups"] = sorted(set(groups)) if groups is not None else None
+    policies = params.get("policies")
+    desired["policies"] = validation.normalize_policy_list("policies", policies) if policies is not None else None
+    return desired
+
+
+# ---------------------------------------------------------------- read
+
+
+def _policy_refs(policies):
+    refs = dict(((p["policy_type"], p["policy_name"]), {"policy_name": p["policy_name"], "policy_type": p["policy_type"]})
+                for p in policies)
+    return [refs[key] for key in sorted(refs)]
+
+
+def with_memberships(client, user):
+    """A user dict plus ``groups`` (names) and ``policies`` ({policy_name, policy_type}), sorted."""
+    current = dict(user)
+    upn = user["user_principal_name"]
+    current["groups"] = sorted(g["group_name"] for g in client.list_groups_for_user(upn))
+    current["policies"] = _policy_refs(client.list_policies_for_user(user.get("user_name") or user_name_of(upn)))
+    if current.get("tags") is None:
+        current["tags"] = {}
+    return current
+
+
+def read_user(client, upn=None, user_id=None):
+    """GetUser + ListGroupsForUser + ListPoliciesForUser; None when the user does not exist."""
+    user = client.get_user(user_id=user_id) if user_id else client.get_user(upn=upn)
+    if user is None:
+        return None
+    return with_memberships(client, user)
+
+
+def resolve_current(client, upn=None, user_id=None, rename_from=None):
+    """Find the user a task addresses, following a rename that may already have happened.
+
+    * ``user_id``: that user (None if absent). A ``upn`` that names a different existing user is a contradiction.
+    * ``rename_from``: the old user while it exists (and the new name is free); once renamed, the new one.
+    * otherwise the user called ``upn``.
+    """
+    if user_id:
+        current = read_user(client, user_id=user_id)
+        if current is not None and upn and current["user_principal_name"] != upn:
+            other = client.get_user(upn=upn)
+            if other is not None and other.get("user_id") != current.get("user_id"):
+                raise ValidationError(
+                    "user_id", "user_id %s is %s, but name %s is a different user (%s): name and user_id contradict each other"
+                    % (user_id, current["user_principal_name"], upn, other.get("user_id")))
+        return current
+    if rename_from and rename_from != upn:
+        old = client.get_user(upn=rename_from)
+        if old is not None:
+            if client.get_user(upn=upn) is not None:
+                raise ValidationError(
+                    "rename_from", "cannot rename %s to %s: both users exist; delete one of them or drop rename_from" % (rename_from, upn))
+            return with_memberships(client, old)
+    return read_user(client, upn=upn)
+
+
+def check_references(client, current, desired):
+    """GetGroup / GetPolicy for the groups and policies a plan would add; unknown ones raise ValidationError."""
+    have_groups = set(current["groups"]) if current else set()
+    for name in desired.get("groups") or ():
+        if name not in have_groups and client.get_group(name) is None:
+            raise ValidationError("groups", "group %r does not exist" % name)
+    have_policies = set(validation.policy_key(p) for p in current["policies"]) if current else set()
+    for ref in desired.get("policies") or ():
+        if validation.policy_key(ref) not in have_policies and client.get_policy(ref["policy_name"], ref["policy_type"]) is None:
+            raise ValidationError("policies", "%s policy %r does not exist" % (ref["policy_type"], ref["policy_name"]))
+
+
+def read_attachments(client, upn, current=None):
+    """What blocks DeleteUser: login profile, access keys, MFA device, groups, policies.
+
+    ``current`` (from :func:`read_user`) supplies groups and policies when it has them.
+    """
+    if current is None or "groups" not in current:
+        current = with_memberships(client, client.get_user(upn=upn) or {"user_principal_name": upn, "user_name": user_name_of(upn)})
+    mfa = client.get_user_mfa_info(upn)
+    if mfa is not None and not (mfa.get("is_mfa_enabled") or mfa.get("serial_number")):
+        mfa = None
+    return {
+        "login_profile": client.get_login_profile(upn),
+        "access_keys": [key["access_key_id"] for key in client.list_access_keys(upn)],
+        "mfa_device": mfa,
+        "groups": list(current["groups"]),
+        "policies": list(current["policies"]),
+    }
+
+
+# ---------------------------------------------------------------- plan
+
+
+def _plural(count, word):
+    return "%d %s%s" % (count, word, "" if count == 1 else "s")
+
+
+def describe_attachments(attachments):
+    """Human list of what is attached, e.g. ``["a login profile", "1 access key", "2 group memberships (dev, ops)"]``."""
+    parts = []
+    if attachments.get("login_profile"):
+        parts.append("a login profile")
+    if attachments.get("access_keys"):
+        parts.append(_plural(len(attachments["access_keys"]), "access key"))
+    if attachments.get("mfa_device"):
+        parts.append("an MFA device")
+    if attachments.get("groups"):
+        parts.append("%s (%s)" % (_plural(len(attachments["groups"]), "group membership"), ", ".join(attachments["groups"])))
+    if attachments.get("policies"):
+        names = ", ".join("%s:%s" % (p["policy_type"], p["policy_name"]) for p in attachments["policies"])
+        parts.append("%s (%s)" % (_plural(len(attachments["policies"]), "attached policy"), names))
+    return parts
+
+
+def _join(parts):
+    if len(parts) <= 1:
+        return "".join(parts)
+    return "%s and %s" % (", ".join(parts[:-1]), parts[-1])
+
+
+def managed_view(user, fields):
+    return dict((field, user.get(field)) for field in fields)
+
+
+def _plan_create(desired):
+    upn = desired["user_principal_name"]
+    display_name = desired.get("display_name")
+    if display_name is None:
+        display_name = user_name_of(upn)
+        if len(display_name) > validation.DISPLAY_NAME_MAX_LENGTH:
+            raise ValidationError("display_name", "is required to create %s: the name is longer than the %d characters a display name allows"
+                                  % (upn, validation.DISPLAY_NAME_MAX_LENGTH))
+    after = {"user_principal_name": upn, "display_name": display_name}
+    create = {"upn": upn, "display_name": display_name}
+    for field in ("email", "mobile_phone", "comments"):
+        value = desired.get(field)
+        if value is not None:
+            after[field] = value
+            if value != "":
+                create[field] = value
+    if desired.get("tags"):
+        create["tags"] = dict(desired["tags"])
+    if desired.get("tags") is not None:
+        after["tags"] = dict(desired["tags"])
+    plan = Plan(before={}, after=after)
+    plan.add("create_user", "create user %s" % upn, **create)
+    for field in after:
+        plan.note_change(field)
+    for group in desired.get("groups") or ():
+        plan.add("add_user_to_group", "add %s to group %s" % (upn, group), upn=upn, group_name=group)
+    if desired.get("groups") is not None:
+        after["groups"] = list(desired["groups"])
+        if desired["groups"]:
+            plan.note_change("groups")
+    for ref in desired.get("policies") or ():
+        plan.add("attach_policy_to_user", "attach %s policy %s to %s" % (ref["policy_type"], ref["policy_name"], upn),
+                 user_name=user_name_of(upn), policy_name=ref["policy_name"], policy_type=ref["policy_type"])
+    if desired.get("policies") is not None:
+        after["policies"] = [dict(ref) for ref in desired["policies"]]
+        if desired["policies"]:
+            plan.note_change("policies")
+    return plan
+
+
+def _plan_attributes(plan, current, desired, target_upn):
+    upn = current["user_principal_name"]
+    update = {}
+    plan.before["user_principal_name"] = upn
+    plan.after["user_principal_name"] = target_upn
+    if target_upn != upn:
+        update["new_upn"] = target_upn
+        plan.note_change("user_principal_name")
+    for field in ATTRIBUTES:
+        want = desired.get(field)
+        if want is None:
+            continue
+        have = current.get(field)
+        if have is None and field in SITE_DEPENDENT:
+            plan.warnings.append(
+                "%s: the API does not return the %s of %s (the international site leaves it out), so it cannot be compared "
+                "and is left unchanged; it is only set when a user is created" % (field, field.replace("_", " "), upn))
+            continue
+        have = have or ""
+        plan.before[field] = have
+        plan.after[field] = want
+        if have != want:
+            update["new_" + field] = want
+            plan.note_change(field)
+    if update:
+        changes = ", ".join(sorted(k[4:] for k in update))
+        plan.add("update_user", "update %s of %s" % (changes, upn), upn=upn, **update)
+
+
+def _plan_tags(plan, current, desired, target_upn, purge_tags):
+    want = desired.get("tags")
+    if want is None:
+        return
+    have = current.get("tags") or {}
+    to_remove = sorted(k for k in have if k not in want) if purge_tags else []
+    to_set = dict((k, v) for k, v in want.items() if have.get(k) != v)
+    after = dict(want) if purge_tags else dict(have, **want)
+    plan.before["tags"] = dict(have)
+    plan.after["tags"] = after
+    # untag first: the 20-tag limit counts the tags still attached
+    if to_remove:
+        plan.add("untag_user", "remove tags %s from %s" % (", ".join(to_remove), target_upn), upn=target_upn, keys=to_remove)
+    if to_set:
+        plan.add("tag_user", "set tags %s on %s" % (", ".join(sorted(to_set)), target_upn), upn=target_upn, tags=to_set)
+    if to_remove or to_set:
+        plan.note_change("tags")
+
+
+def _plan_groups(plan, current, desired, target_upn, purge_groups):
+    want = desired.get("groups")
+    if want is None:
+        return
+    have = current.get("groups") or []
+    to_add = [g for g in want if g not in have]
+    to_remove = [g for g in have if g not in want] if purge_groups else []
+    after = sorted(set(want) | (set() if purge_groups else set(have)))
+    if len(after) > validation.MAX_GROUPS_PER_USER:
+        raise ValidationError("groups", "%s would be in %d groups (%s); a user can be in at most %d, use purge_groups to leave the others"
+                              % (target_upn, len(after), ", ".join(after), validation.MAX_GROUPS_PER_USER))
+    plan.before["groups"] = list(have)
+    plan.after["groups"] = after
+    for group in to_remove:
+        plan.add("remove_user_from_group", "remove %s from group %s" % (target_upn, group), upn=target_upn, group_name=group)
+    for group in to_add:
+        plan.add("add_user_to_group", "add %s to group %s" % (target_upn, group), upn=target_upn, group_name=group)
+    if to_add or to_remove:
+        plan.note_change("groups")
+
+
+def _plan_policies(plan, current, desired, target_upn, purge_policies):
+    want = desired.get("policies")
+    if want is None:
+        return
+    have = current.get("policies") or []
+    want_keys = set(validation.policy_key(p) for p in want)
+    have_keys = set(validation.policy_key(p) for p in have)
+    to_attach = [p for p in want if validation.policy_key(p) not in have_keys]
+    to_detach = [p for p in have if validation.policy_key(p) not in want_keys] if purge_policies else []
+    plan.before["policies"] = [dict(p) for p in have]
+    plan.after["policies"] = _policy_refs(list(want) + ([] if purge_policies else list(have)))
+    user_name = user_name_of(target_upn)
+    for ref in to_detach:
+        plan.add("detach_policy_from_user", "detach %s policy %s from %s" % (ref["policy_type"], ref["policy_name"], target_upn),
+                 user_name=user_name, policy_name=ref["policy_name"], policy_type=ref["policy_type"])
+    for ref in to_attach:
+        plan.add("attach_policy_to_user", "attach %s policy %s to %s" % (ref["policy_type"], ref["policy_name"], target_upn),
+                 user_name=user_name, policy_name=ref["policy_name"], policy_type=ref["policy_type"])
+    if to_attach or to_detach:
+        plan.note_change("policies")
+
+
+def plan_user(current, desired, purge_tags=True, purge_groups=False, purge_policies=False):
+    """Pure: the writes that turn ``current`` (None = absent) into ``desired``.
+
+    Order on an existing user: UpdateUser (rename included, so later calls use the new name),
+    tags, groups (leave before join: at most 5), policies (detach before attach).
+    """
+    if current is None:
+        if not desired.get("user_principal_name"):
+            raise ValidationError("name", "is required to create a user")
+        return _plan_create(desired)
+    target_upn = desired.get("user_principal_name") or current["user_principal_name"]
+    plan = Plan(before={}, after={})
+    _plan_attributes(plan, current, desired, target_upn)
+    _plan_tags(plan, current, desired, target_upn, purge_tags)
+    _plan_groups(plan, current, desired, target_upn, purge_groups)
+    _plan_policies(plan, current, desired, target_upn, purge_policies)
+    return plan
+
+
+def plan_user_deletion(current, attachments, force):
+    """Pure: DeleteUser, preceded with ``force`` by removing what is attached, in a safe order.
+
+    Console login goes first (locks the user out), then access keys, MFA, memberships, policies.
+    Without ``force`` anything attached raises ValidationError that lists it.
+    """
+    upn = current["user_principal_name"]
+    plan = Plan(before=public_user(current), after={})
+    attached = describe_attachments(attachments)
+    if attached and not force:
+        raise ValidationError("force", "user %s has %s; set force: true to remove them and delete the user" % (upn, _join(attached)))
+    if attachments.get("login_profile"):
+        plan.add("delete_login_profile", "delete the login profile of %s" % upn, upn=upn)
+    for key_id in attachments.get("access_keys") or ():
+        plan.add("delete_access_key", "delete access key %s of %s" % (key_id, upn), upn=upn, access_key_id=key_id)
+    if attachments.get("mfa_device"):
+        plan.add("unbind_mfa_device", "unbind the MFA device of %s" % upn, upn=upn)
+    for group in attachments.get("groups") or ():
+        plan.add("remove_user_from_group", "remove %s from group %s" % (upn, group), upn=upn, group_name=group)
+    for ref in attachments.get("policies") or ():
+        plan.add("detach_policy_from_user", "detach %s policy %s from %s" % (ref["policy_type"], ref["policy_name"], upn),
+                 user_name=current.get("user_name") or user_name_of(upn), policy_name=ref["policy_name"], policy_type=ref["policy_type"])
+    plan.add("delete_user", "delete user %s" % upn, upn=upn)
+    plan.note_change("state")
+    return plan
+
+
+# ---------------------------------------------------------------- result
+
+
+def public_user(user):
+    """The ``user`` return value: fixed snake_case keys."""
+    if not user:
+        return {}
+    result = dict((key, user.get(key)) for key in PUBLIC_KEYS)
+    if result["tags"] is None:
+        result["tags"] = {}
+    for key in ("groups", "policies"):
+        if result[key] is None:
+            result[key] = []
+    return result
+
+
+def predict_user(current, plan):
+    """Check mode: what the user would look like after the plan (unknown server fields stay None)."""
+    predicted = dict(current or {})
+    predicted.update(plan.after)
+    upn = predicted.get("user_principal_name")
+    predicted["user_name"] = user_name_of(upn)
+    return public_user(predicted)
+
+
+def build_result(plan, after_user, diff):
+    result = {"changed": plan.changed, "user": public_user(after_user) if after_user else {}}
+    if diff:
+        result["diff"] = plan.diff()
+    if plan.warnings:
+        result["warnings"] = list(plan.warnings)
+    return result
+
+
+def ensure_user(client, params, check_mode=False, diff=False):
+    """What ram_user does: params are the module's options (connection options are ignored)."""
+    validate_user_params(params)
+    user_id = params.get("user_id")
+    upn = complete_upn(client, params.get("name"))
+    if params.get("state", "present") == "absent":
+        return _ensure_absent(client, upn, user_id, bool(params.get("force")), check_mode, diff)
+
+    desired = desired_from_params(params, upn)
+    current = resolve_current(client, upn, user_id, complete_upn(client, params.get("rename_from")))
+    if current is None and user_id:
+        raise ValidationError("user_id", "no user has the ID %s; user_id can only address an existing user (use name to create one)" % user_id)
+    check_references(client, current, desired)
+    plan = plan_user(current, desired,
+                     purge_tags=params.get("purge_tags", True),
+                     purge_groups=bool(params.get("purge_groups")),
+                     purge_policies=bool(params.get("purge_policies")))
+    if not plan.changed:
+        after = current
+    elif check_mode:
+        after = predict_user(current, plan)
+    else:
+        plan.apply(client)
+        after = read_user(client, upn=plan.after["user_principal_name"])
+    return build_result(plan, after, diff)
+
+
+def _ensure_absent(client, upn, user_id, force, check_mode, diff):
+    current = read_user(client, upn=upn, user_id=user_id)
+    if current is not None and user_id and upn and current["user_principal_name"] != upn:
+        raise ValidationError("user_id", "user_id %s is %s, not %s: name and user_id contradict each other"
+                              % (user_id, current["user_principal_name"], upn))
+    if current is None:
+        return build_result(Plan(), None, diff)
+    attachments = read_attachments(client, current["user_principal_name"], current)
+    plan = plan_user_deletion(current, attachments, force)
+    if not check_mode:
+        plan.apply(client)
+    return build_result(plan, None, diff)
+
+
+# ---------------------------------------------------------------- info
+
+
+def find_users(client, name=None, user_id=None, name_prefix=None, name_regex=None, group=None, include=()):
+    """ram_user_info: one user (GetUser) or all users (ListUsers, every page) filtered; extra reads per ``include``."""
+    unknown = sorted(set(include or ()) - set(INCLUDE_CHOICES))
+    if unknown:
+        raise ValidationError("include", "unknown value(s) %s; choose from %s" % (", ".join(unknown), ", ".join(INCLUDE_CHOICES)))
+    if name is not None:
+        validation.validate_upn("name", name)
+    if user_id is not None:
+        validation.validate_user_id("user_id", user_id)
+    if group is not None:
+        validation.validate_group_name("group", group)
+    pattern = None
+    if name_regex is not None:
+        try:
+            pattern = re.compile(name_regex)
+        except re.error as exc:
+            raise ValidationError("name_regex", "is not a valid regular expression (%s)" % exc)
+
+    if name or user_id:
+        user = client.get_user(user_id=user_id) if user_id else client.get_user(upn=complete_upn(client, name))
+        users = [user] if user is not None else []
+        if user is not None and name and user_id and user["user_principal_name"] != complete_upn(client, name):
+            users = []
+    else:
+        users = client.list_users()
+    if name_prefix:
+        users = [u for u in users if (u.get("user_principal_name") or "").startswith(name_prefix)]
+    if pattern is not None:
+        users = [u for u in users if pattern.search(u.get("user_principal_name") or "")]
+    if group is not None:
+        try:
+            members = set(m.get("user_principal_name") for m in client.list_users_for_group(group))
+        except RamApiError as exc:
+            if exc.is_not_found():
+                raise ValidationError("group", "group %r does not exist" % group)
+            raise
+        users = [u for u in users if u.get("user_principal_name") in members]
+
+    result = []
+    for user in sorted(users, key=lambda u: u.get("user_principal_name") or ""):
+        item = dict((key, user.get(key)) for key in PUBLIC_KEYS if key not in ("groups", "policies"))
+        if item["tags"] is None:
+            item["tags"] = {}
+        upn = user["user_principal_name"]
+        if "groups" in include:
+            item["groups"] = sorted(g["group_name"] for g in client.list_groups_for_user(upn))
+        if "policies" in include:
+            item["policies"] = _policy_refs(client.list_policies_for_user(user.get("user_name") or user_name_of(upn)))
+        if "login_profile" in include:
+            item["login_profile"] = client.get_login_profile(upn)
+        result.append(item)
+    return result

@@ -1,0 +1,157 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) aliyun.ram contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The RAM group reconciler (IMS CreateGroup / GetGroup / UpdateGroup / DeleteGroup).
+
+No AnsibleModule here: plain functions that read, plan and apply. A no-op
+costs one GetGroup (two with ``rename_from``: the old name, then the new one).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.aliyun.ram.plugins.module_utils.errors import ValidationError
+from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan
+from ansible_collections.aliyun.ram.plugins.module_utils import validation
+
+ATTRIBUTES = ("display_name", "comments")
+PUBLIC_KEYS = ("group_id", "group_name", "display_name", "comments", "create_date", "update_date")
+
+
+def validate_group_params(params):
+    validation.validate_group_name("name", params.get("name"))
+    if params.get("rename_from") is not None:
+        validation.validate_group_name("rename_from", params["rename_from"])
+    if params.get("display_name") is not None:
+        validation.validate_display_name("display_name", params["display_name"], validation.GROUP_DISPLAY_NAME_MAX_LENGTH)
+    if params.get("comments") is not None:
+        validation.validate_comments("comments", params["comments"])
+
+
+def desired_from_params(params):
+    desired = {"group_name": params["name"]}
+    for field in ATTRIBUTES:
+        desired[field] = params.get(field)
+    return desired
+
+
+def resolve_current(client, name, rename_from=None):
+    """The group a task addresses: the old one while a rename is pending, else the one called ``name``."""
+    if rename_from and rename_from != name:
+        old = client.get_group(rename_from)
+        if old is not None:
+            if client.get_group(name) is not None:
+                raise ValidationError("rename_from", "cannot rename group %s to %s: both groups exist" % (rename_from, name))
+            return old
+    return client.get_group(name)
+
+
+def read_group_attachments(client, name):
+    """What blocks DeleteGroup: members (UPNs) and attached policies."""
+    members = sorted(m["user_principal_name"] for m in client.list_users_for_group(name))
+    policies = [{"policy_name": p["policy_name"], "policy_type": p["policy_type"]} for p in client.list_policies_for_group(name)]
+    policies.sort(key=validation.policy_key)
+    return {"members": members, "policies": policies}
+
+
+def plan_group(current, desired):
+    """Pure: CreateGroup, or one UpdateGroup for the rename and every changed attribute."""
+    name = desired["group_name"]
+    if current is None:
+        after = {"group_name": name}
+        create = {"group_name": name}
+        for field in ATTRIBUTES:
+            value = desired.get(field)
+            if value is not None:
+                after[field] = value
+                if value != "":
+                    create[field] = value
+        plan = Plan(before={}, after=after)
+        plan.add("create_group", "create group %s" % name, **create)
+        for field in after:
+            plan.note_change(field)
+        return plan
+
+    old_name = current["group_name"]
+    plan = Plan(before={"group_name": old_name}, after={"group_name": name})
+    update = {}
+    if name != old_name:
+        update["new_group_name"] = name
+        plan.note_change("group_name")
+    for field in ATTRIBUTES:
+        want = desired.get(field)
+        if want is None:
+            continue
+        have = current.get(field) or ""
+        plan.before[field] = have
+        plan.after[field] = want
+        if have != want:
+            update["new_" + field] = want
+            plan.note_change(field)
+    if update:
+        changes = ", ".join(sorted(k[4:] for k in update))
+        plan.add("update_group", "update %s of group %s" % (changes, old_name), group_name=old_name, **update)
+    return plan
+
+
+def plan_group_deletion(current, attachments, force):
+    """Pure: DeleteGroup; with ``force`` first remove the members and detach the policies."""
+    name = current["group_name"]
+    plan = Plan(before=public_group(current), after={})
+    members, policies = attachments.get("members") or [], attachments.get("policies") or []
+    if (members or policies) and not force:
+        parts = []
+        if members:
+            parts.append("%d member%s (%s)" % (len(members), "" if len(members) == 1 else "s", ", ".join(members)))
+        if policies:
+            parts.append("%d attached polic%s (%s)" % (len(policies), "y" if len(policies) == 1 else "ies",
+                                                       ", ".join("%s:%s" % validation.policy_key(p) for p in policies)))
+        raise ValidationError("force", "group %s has %s; set force: true to remove them and delete the group" % (name, " and ".join(parts)))
+    for upn in members:
+        plan.add("remove_user_from_group", "remove %s from group %s" % (upn, name), upn=upn, group_name=name)
+    for ref in policies:
+        plan.add("detach_policy_from_group", "detach %s policy %s from group %s" % (ref["policy_type"], ref["policy_name"], name),
+                 group_name=name, policy_name=ref["policy_name"], policy_type=ref["policy_type"])
+    plan.add("delete_group", "delete group %s" % name, group_name=name)
+    plan.note_change("state")
+    return plan
+
+
+def public_group(group):
+    if not group:
+        return {}
+    return dict((key, group.get(key)) for key in PUBLIC_KEYS)
+
+
+def _result(plan, group, diff):
+    result = {"changed": plan.changed, "group": public_group(group)}
+    if diff:
+        result["diff"] = plan.diff()
+    return result
+
+
+def ensure_group(client, params, check_mode=False, diff=False):
+    """What ram_group does: read, plan, apply unless check mode, re-read when something changed."""
+    validate_group_params(params)
+    name = params["name"]
+    if params.get("state", "present") == "absent":
+        current = client.get_group(name)
+        if current is None:
+            return _result(Plan(), None, diff)
+        plan = plan_group_deletion(current, read_group_attachments(client, name), bool(params.get("force")))
+        if not check_mode:
+            plan.apply(client)
+        return _result(plan, None, diff)
+
+    current = resolve_current(client, name, params.get("rename_from"))
+    plan = plan_group(current, desired_from_params(params))
+    if not plan.changed:
+        after = current
+    elif check_mode:
+        after = dict(current or {})
+        after.update(plan.after)
+    else:
+        plan.apply(client)
+        after = client.get_group(name)
+    return _result(plan, after, diff)

@@ -705,6 +705,7 @@ class RequestHandler(BaseHTTPRequestHandler):
     server_version = "RamEmulator"
     sys_version = ""
     timeout = 120  # idle keep-alive connections do not hold a thread forever
+    disable_nagle_algorithm = True  # headers and body go out in separate writes; Nagle would add ~40 ms
 
     def log_message(self, format, *args):  # quiet: no access log on stderr
         pass

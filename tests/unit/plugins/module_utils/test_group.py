@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) aliyun.ram contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.aliyun.ram.plugins.module_utils import group as group_mod
+from ansible_collections.aliyun.ram.plugins.module_utils.errors import ValidationError
+from ansible_collections.aliyun.ram.tests.unit.plugins.module_utils.fake_ram_client import DOMAIN, FakeRamClient
+
+
+def params(**overrides):
+    base = {"name": "dev", "rename_from": None, "state": "present", "display_name": None, "comments": None, "force": False}
+    base.update(overrides)
+    return base
+
+
+@pytest.fixture
+def client():
+    return FakeRamClient()
+
+
+def test_create_rerun_is_a_single_read(client):
+    first = group_mod.ensure_group(client, params(display_name="Dev", comments="c"), diff=True)
+    assert first["changed"] is True
+    assert first["group"]["group_name"] == "dev" and first["group"]["group_id"]
+    assert first["diff"] == {"before": {}, "after": {"group_name": "dev", "display_name": "Dev", "comments": "c"}}
+    client.reset_calls()
+    second = group_mod.ensure_group(client, params(display_name="Dev", comments="c"))
+    assert second["changed"] is False
+    assert client.methods() == ["get_group"]
+
+
+def test_change_one_field_and_clear_comments(client):
+    client.add_group("dev", display_name="Dev", comments="old")
+    result = group_mod.ensure_group(client, params(comments=""), diff=True)
+    update = [kw for m, kw in client.calls if m == "update_group"]
+    assert update == [{"group_name": "dev", "new_group_name": None, "new_display_name": None, "new_comments": ""}]
+    assert result["diff"] == {"before": {"group_name": "dev", "comments": "old"}, "after": {"group_name": "dev", "comments": ""}}
+
+
+def test_check_mode_matches_real_run(client):
+    client.add_group("dev", comments="old")
+    predicted = group_mod.ensure_group(client, params(comments="new"), check_mode=True, diff=True)
+    assert client.writes() == []
+    real = group_mod.ensure_group(client, params(comments="new"), diff=True)
+    assert predicted["diff"] == real["diff"] and predicted["changed"] == real["changed"] is True
+    assert predicted["group"]["comments"] == real["group"]["comments"] == "new"
+
+
+def test_rename_converges(client):
+    client.add_group("ops")
+    first = group_mod.ensure_group(client, params(name="platform", rename_from="ops"))
+    client.reset_calls()
+    second = group_mod.ensure_group(client, params(name="platform", rename_from="ops"))
+    assert first["changed"] is True and second["changed"] is False
+    assert sorted(client.groups) == ["platform"]
+    assert client.writes() == []
+
+
+def test_rename_with_both_present_fails(client):
+    client.add_group("ops")
+    client.add_group("platform")
+    with pytest.raises(ValidationError):
+        group_mod.ensure_group(client, params(name="platform", rename_from="ops"))
+    assert client.writes() == []
+
+
+def test_delete_with_members_needs_force(client):
+    client.add_group("dev")
+    client.add_user("alice")
+    client.members.add(("alice@" + DOMAIN, "dev"))
+    client.group_policies.add(("dev", "System", "ReadOnlyAccess"))
+    with pytest.raises(ValidationError) as info:
+        group_mod.ensure_group(client, params(state="absent"))
+    assert "1 member (alice@%s)" % DOMAIN in str(info.value) and "System:ReadOnlyAccess" in str(info.value)
+    assert client.writes() == []
+    result = group_mod.ensure_group(client, params(state="absent", force=True), diff=True)
+    assert client.writes() == ["remove_user_from_group", "detach_policy_from_group", "delete_group"]
+    assert result["changed"] is True and result["group"] == {}
+    client.reset_calls()
+    assert group_mod.ensure_group(client, params(state="absent"))["changed"] is False
+    assert client.methods() == ["get_group"]
+
+
+def test_bad_input_fails_before_any_call(client):
+    for bad in (params(name="bad name"), params(display_name=""), params(display_name="x" * 25), params(comments="c" * 129)):
+        with pytest.raises(ValidationError):
+            group_mod.ensure_group(client, bad)
+    assert client.calls == []

@@ -262,3 +262,14 @@ def test_https(start, tmp_path):
     assert (response.status, json.loads(response.read().decode())["Code"]) == (404, "EntityNotExist.User")
     conn.close()
     assert emu.stats()["requests"] == 1
+
+
+def test_account_options_reach_the_real_backend(start, backend_env):
+    if backend_env["RAM_EMULATOR_BACKEND"]:
+        pytest.skip("the fake backend has no account model")
+    emu = start("--fixed-time", support.CAPTURE_TIME, "--account-alias", "acme", "--site", "intl")
+    assert send(emu, fresh("GetDefaultDomain"))[2]["DefaultDomainName"] == "acme.onaliyun.com"
+    upn = "intl@acme.onaliyun.com"
+    assert send(emu, fresh("CreateUser", {"UserPrincipalName": upn, "DisplayName": "Intl"}))[0] == 200
+    user = send(emu, fresh("GetUser", {"UserPrincipalName": upn}))[2]["User"]
+    assert "Email" not in user and "MobilePhone" not in user

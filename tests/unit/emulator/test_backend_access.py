@@ -28,8 +28,8 @@ def upn(name):
     return "%s@%s" % (name, DOMAIN)
 
 
-def call(backend, version, action, caller=CALLER, **params):
-    return backend.handle(version, action, dict((k, str(v)) for k, v in params.items()), caller)
+def call(backend, version, action, caller=None, **params):
+    return backend.handle(version, action, dict((k, str(v)) for k, v in params.items()), caller or CALLER)
 
 
 def fault_of(backend, version, action, **params):

@@ -17,7 +17,7 @@ from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.aliyun.ram.plugins.module_utils.api import RamClient
 from ansible_collections.aliyun.ram.plugins.module_utils.credentials import resolve_credentials
-from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, RamError
+from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, RamError, ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.transport import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -66,12 +66,16 @@ def connection_argument_spec():
 
 def transport_settings(params):
     """The Transport keyword arguments (other than credentials) that the module options select."""
+    timeout = params.get("timeout")
+    timeout = 30 if timeout is None else timeout
+    if timeout < 1:
+        raise ValidationError("timeout", "must be at least 1 second")
     return dict(
         endpoints=dict((product, params.get(option)) for product, option in ENDPOINT_OPTIONS.items()),
-        timeout=params.get("timeout") or 30,
+        timeout=timeout,
         validate_certs=params.get("validate_certs", True) is not False,
         ca_bundle=params.get("ca_bundle"),
-        retry=RetryPolicy(max_attempts=params.get("max_attempts") or 5),
+        retry=RetryPolicy(max_attempts=5 if params.get("max_attempts") is None else params["max_attempts"]),
     )
 
 

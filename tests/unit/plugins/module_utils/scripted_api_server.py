@@ -54,11 +54,11 @@ class ScriptedServer:
     def next_reply(self, request):
         with self._lock:
             self.received.append(request)
-            if self.responder is not None:
-                return self.responder(request, len(self.received) - 1)
-            if len(self.script) > 1:
-                return self.script.pop(0)
-            return self.script[0]
+            index = len(self.received) - 1
+            if self.responder is None:
+                return self.script.pop(0) if len(self.script) > 1 else self.script[0]
+        # Outside the lock: a responder may sleep without holding up other requests.
+        return self.responder(request, index)
 
     def __enter__(self):
         server = self

@@ -168,6 +168,14 @@ def test_bad_endpoint_is_a_validation_error():
     assert info.value.option == "ram_endpoint"
 
 
+@pytest.mark.parametrize("option, value", [("timeout", 0), ("max_attempts", 0)])
+def test_settings_below_one_are_validation_errors(option, value):
+    module = make_module({"access_key_id": "a", "access_key_secret": SECRET, option: value})
+    with pytest.raises(ValidationError) as info:
+        common.client_from_module(module)
+    assert info.value.option == option
+
+
 def test_no_credentials_is_a_credential_error():
     with pytest.raises(CredentialError):
         common.client_from_module(make_module({}))

@@ -292,18 +292,30 @@ def test_connection_refused_is_retried_and_not_marked_as_reached():
 
 
 def test_read_timeout_is_retried_and_marked_as_reached():
-    def slow(request, index):
+    def slow_then_conflict(request, index):
         if index == 0:
-            time.sleep(0.6)
-        return Reply()
-    with ScriptedServer(responder=slow) as server:
-        transport = make_transport(server, timeout=0.2, retry=RetryPolicy(max_attempts=1))
+            time.sleep(1.5)  # longer than the client's timeout: the server got the request, the client gave up
+            return Reply()
+        return api_error("EntityAlreadyExists.User", 409)
+    with ScriptedServer(responder=slow_then_conflict) as server:
+        transport = make_transport(server, timeout=0.5, retry=RetryPolicy(max_attempts=2))
         with pytest.raises(RamApiError) as info:
             transport.call("ims", "CreateUser", {"UserPrincipalName": "a@x", "Password": PASSWORD})
-        assert info.value.code == "Timeout"
-        assert PASSWORD not in str(info.value)
-        again = make_transport(server, timeout=0.2, retry=RetryPolicy(max_attempts=2))
-        assert again.call("ims", "GetDefaultDomain") == {"RequestId": "REQ-1"}
+    assert info.value.code == "EntityAlreadyExists.User"
+    assert info.value.retried is True
+    assert len(server.received) == 2
+
+
+def test_read_timeout_error_text():
+    def slow(request, index):
+        time.sleep(1.0)
+        return Reply()
+    with ScriptedServer(responder=slow) as server:
+        transport = make_transport(server, timeout=0.3, retry=RetryPolicy(max_attempts=1))
+        with pytest.raises(RamApiError) as info:
+            transport.call("ims", "CreateLoginProfile", {"UserPrincipalName": "a@x", "Password": PASSWORD})
+    assert info.value.code == "Timeout"
+    assert PASSWORD not in str(info.value) and SECRET not in str(info.value)
 
 
 @pytest.mark.parametrize("code, status", [
@@ -440,3 +452,14 @@ def test_unknown_product_is_a_bug():
 def test_retry_policy_needs_an_attempt():
     with pytest.raises(ValidationError):
         RetryPolicy(max_attempts=0)
+
+
+@pytest.mark.parametrize("header", ["soon", "0", "-5"])
+def test_unusable_retry_after_falls_back_to_jitter(header):
+    fake, rand = FakeTime(), UpperBound()
+    script = [api_error("Throttling", 400, headers={"x-acs-retry-after": header}), Reply()]
+    with ScriptedServer(script) as server:
+        transport = make_transport(server, fake, random=rand)
+        transport.call("ims", "GetUser", {"UserPrincipalName": "a@x"})
+    assert rand.calls == [(0, 0.5)]
+    assert fake.sleeps == [0.5]

@@ -17,7 +17,10 @@ Behaviour follows the wire-protocol fact sheet (``alibaba-ram-api.md``). Where t
 reference is silent the choice is marked ``ASSUMPTION`` in a comment.
 
 Standard library only. No password is ever stored in clear text; snapshots never
-contain password hashes, AccessKey secrets or security tokens.
+contain password hashes, AccessKey secrets or security tokens. The ``--state`` file
+is the account's database, not a log: it keeps AccessKey secrets and STS tokens
+because signatures made with them must still verify after a restart, so it is
+written readable by its owner only.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -495,7 +498,8 @@ class RamBackend:
             return
         directory = os.path.dirname(os.path.abspath(self.state_file))
         temporary = os.path.join(directory, ".%s.%d.tmp" % (os.path.basename(self.state_file), os.getpid()))
-        with open(temporary, "w") as handle:
+        # Owner-only: the file holds AccessKey secrets and STS tokens.
+        with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as handle:
             json.dump({"format": 1, "state": self._state}, handle, sort_keys=True)
         os.replace(temporary, self.state_file)
         self._last_save = time.monotonic()

@@ -222,6 +222,19 @@ def test_state_survives_a_restart(tmp_path, clock):
         ("DeleteConflict.User.LoginProfile", 409)
 
 
+def test_state_file_holding_secrets_is_readable_by_its_owner_only(tmp_path, clock):
+    path = str(tmp_path / "state.json")
+    old_umask = os.umask(0o022)
+    try:
+        backend = RamBackend(clock=clock, state_file=path)
+        key, dummy = populate(backend)
+        backend.save()
+    finally:
+        os.umask(old_umask)
+    assert key["AccessKeySecret"] in open(path).read()  # needed to verify signatures after a restart
+    assert os.stat(path).st_mode & 0o077 == 0
+
+
 def test_writes_are_saved_without_an_explicit_save(tmp_path, monkeypatch):
     monkeypatch.setattr(ram_backend, "SAVE_INTERVAL", 0.05)
     path = str(tmp_path / "state.json")

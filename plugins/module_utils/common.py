@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import traceback
 
 from ansible.module_utils.basic import missing_required_lib
 
@@ -110,14 +111,30 @@ def client_from_module(module):
     return client_from_params(module.params, warn=module.warn)
 
 
+def safe_traceback(exc):
+    """The traceback of ``exc`` for ``fail_json``, holding no text that could be a secret.
+
+    Ansible would otherwise format the pending exception with its whole chain, and a RamError is often
+    raised while handling an error whose text quotes a request URL or a credentials file line. So: the
+    frames, plus the message of a RamError (safe by contract) or only the type name of anything else.
+    """
+    lines = ["Traceback (most recent call last):\n"] + traceback.format_tb(exc.__traceback__)
+    if isinstance(exc, RamError):
+        lines.extend(traceback.format_exception_only(type(exc), exc))
+    else:
+        lines.append("%s (message hidden)\n" % type(exc).__name__)
+    return "".join(lines)
+
+
 def fail_on_error(module, exc, msg=None):
-    """Fail the task for ``exc``; never returns. The message is safe to show (no secret)."""
+    """Fail the task for ``exc``; never returns. The message and traceback are safe to show (no secret)."""
     text = str(exc)
     if msg:
         text = "%s: %s" % (msg, text)
+    exception = safe_traceback(exc)
     if isinstance(exc, RamApiError):
-        module.fail_json(msg=text, error=exc.to_dict())
+        module.fail_json(msg=text, error=exc.to_dict(), exception=exception)
     if isinstance(exc, RamError):
-        module.fail_json(msg=text)
+        module.fail_json(msg=text, exception=exception)
     # Anything else is a bug; show its type, not its text, which may hold request data.
-    module.fail_json(msg="%s: unexpected %s" % (msg or "internal error", type(exc).__name__))
+    module.fail_json(msg="%s: unexpected %s" % (msg or "internal error", type(exc).__name__), exception=exception)

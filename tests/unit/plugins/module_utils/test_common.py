@@ -212,3 +212,54 @@ def test_fail_on_unexpected_error_hides_its_text(capsys):
     result = failure(capsys, lambda: common.fail_on_error(module, KeyError("Password=hunter2")))
     assert "hunter2" not in json.dumps(result)
     assert "KeyError" in result["msg"]
+
+
+@pytest.fixture
+def tracebacks_enabled(monkeypatch):
+    """What ``ANSIBLE_DISPLAY_TRACEBACK=error`` does inside a module (ansible-core 2.19 and later)."""
+    from ansible.module_utils._internal import _traceback
+    monkeypatch.setattr(_traceback, "_is_traceback_enabled", lambda event: True)
+
+
+def raise_chained(replaced, error):
+    """Raise ``error`` while handling ``replaced``, as code that hides a message does."""
+    try:
+        raise replaced
+    except type(replaced):
+        raise error
+
+
+@pytest.mark.parametrize("error", [
+    CredentialError("cannot parse the INI credentials file /x (ParsingError)"),
+    RamApiError("ConnectionError", "could not connect to ims.aliyuncs.com (ConnectionError)", action="CreateLoginProfile"),
+])
+def test_failure_traceback_never_shows_the_errors_a_ram_error_replaced(capsys, tracebacks_enabled, error):
+    module = make_module({})
+    replaced = ValueError("[line 3]: 'access_key_secret = %s' https://ims/?Password=hunter2" % SECRET)
+
+    def fail():
+        try:
+            raise_chained(replaced, error)
+        except type(error) as exc:
+            common.fail_on_error(module, exc)
+
+    result = failure(capsys, fail)
+    text = json.dumps(result)
+    assert SECRET not in text and "hunter2" not in text
+    assert "raise_chained" in text  # the traceback itself is kept for debugging
+    assert result["msg"] == str(error)
+
+
+def test_failure_traceback_of_an_unexpected_error_hides_its_text(capsys, tracebacks_enabled):
+    module = make_module({})
+    unexpected = KeyError("Password=hunter2")
+
+    def fail():
+        try:
+            raise unexpected
+        except KeyError as exc:
+            common.fail_on_error(module, exc)
+
+    result = failure(capsys, fail)
+    assert "hunter2" not in json.dumps(result)
+    assert "KeyError" in json.dumps(result["exception"])

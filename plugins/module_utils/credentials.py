@@ -331,7 +331,7 @@ def credentials_from_ini_file(lookup):
             parser.read_file(handle)
     except (IOError, OSError, UnicodeDecodeError, configparser.Error) as exc:
         # configparser's messages can quote the offending line, which may hold a secret.
-        raise CredentialError("cannot parse the INI credentials file %s (%s)" % (path, type(exc).__name__))
+        raise CredentialError("cannot parse the INI credentials file %s (%s)" % (path, type(exc).__name__)) from None
     name = lookup.profile_name()[0] or "default"
     if not parser.has_section(name):
         lookup.note("INI credentials file %s" % path, "no section [%s]" % name)

@@ -11,6 +11,7 @@ import importlib.util
 import json
 import os
 import threading
+import traceback
 
 import pytest
 
@@ -409,6 +410,8 @@ def test_ini_unknown_type_and_parse_errors_do_not_leak(tmp_path):
     with pytest.raises(CredentialError) as info:
         cred.credentials_from_ini_file(lookup(home=tmp_path))
     assert "ini-secret-value" not in str(info.value)
+    # Nor in a traceback: configparser's own error (which quotes the line) is not chained.
+    assert "ini-secret-value" not in "".join(traceback.format_exception(info.type, info.value, info.tb))
 
 
 # ---------------------------------------------------------------- step 5: ECS metadata

@@ -11,7 +11,15 @@ full-jitter exponential backoff; a :class:`Backoff` shared by several
 transports or threads makes one throttled answer slow every caller down.
 
 Nothing here puts parameters, headers or credentials into an exception or a
-log: parameters can hold a password.
+log: parameters can hold a password. A server's error message may quote the
+request (the classic gateway echoes its string to sign), so secret values are
+cut out of every message before it is raised.
+
+Passwords travel in the query string, as the official SDK sends them: the wire
+shape stays the one the fact sheet documents and the emulator verifies. This is
+safe because HTTPS encrypts the query like a body, the default endpoints are
+HTTPS only, redirects are never followed, and nothing in this collection logs
+or reports a URL.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -24,6 +32,11 @@ import random as _random
 import re
 import threading
 import time
+
+try:
+    from urllib.parse import quote_plus
+except ImportError:  # pragma: no cover - Python 2 is not supported, kept for the import sanity test
+    from urllib import quote_plus
 
 try:
     import requests
@@ -50,6 +63,8 @@ PRODUCTS = {
 RETRY_AFTER_HEADER = "x-acs-retry-after"
 EXPIRED_TOKEN_CODE = "InvalidSecurityToken.Expired"
 RETRYABLE_CODES = ("ServiceUnavailable", "InternalError")
+# Business parameters whose values are secrets (CreateLoginProfile, UpdateLoginProfile, ChangePassword).
+SECRET_PARAMS = ("Password", "NewPassword", "OldPassword")
 
 _HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _HOST_RE = re.compile(r"^(%s(?:\.%s)*)(?::([0-9]{1,5}))?$" % (_HOST_LABEL, _HOST_LABEL))
@@ -112,6 +127,26 @@ def encode_params(params):
             # The API layer flattens lists and maps (Tag.N.Key ...); reaching here is a bug.
             raise TypeError("parameter %s must be a scalar, not %s" % (name, type(value).__name__))
     return encoded
+
+
+def secret_forms(values):
+    """Every way a secret can appear in a server's text: raw, RFC 3986 once or twice, form-encoded."""
+    forms = set()
+    for value in values:
+        if not value:
+            continue
+        once = signing.percent_encode(value)
+        forms.update([value, once, signing.percent_encode(once), quote_plus(str(value))])
+    return sorted(forms, key=len, reverse=True)
+
+
+def scrub(text, forms):
+    """``text`` with every secret form replaced by ``***``."""
+    if not isinstance(text, str):
+        return text
+    for form in forms:
+        text = text.replace(form, "***")
+    return text
 
 
 def default_user_agent():
@@ -235,13 +270,14 @@ class Transport:
         if product not in PRODUCTS:
             raise ValueError("unknown product %r" % (product,))
         query = encode_params(params)
+        secrets = [query[name] for name in SECRET_PARAMS if name in query]
         self._count("calls")
         reached_server = False
         refreshed_token = False
         attempt = 0
         while True:
             self.backoff.wait()
-            outcome = self._attempt(product, action, query)
+            outcome = self._attempt(product, action, query, secrets)
             if outcome.error is None:
                 return outcome.body
             error = outcome.error
@@ -282,10 +318,10 @@ class Transport:
         url = "%s://%s/" % (scheme, host)
         if query:
             url += "?" + signing.canonical_query_string(query)
-        return url, headers
+        return url, headers, creds
 
-    def _attempt(self, product, action, query):
-        url, headers = self._signed_request(product, action, query)
+    def _attempt(self, product, action, query, secrets=()):
+        url, headers, creds = self._signed_request(product, action, query)
         self._count("attempts")
         host = self.endpoints[product][1]
         try:
@@ -303,7 +339,8 @@ class Transport:
         except requests.exceptions.RequestException as exc:
             return _Attempt(error=RamApiError("RequestError", "request to %s failed (%s)" % (host, type(exc).__name__),
                                               action=action), reached_server=False)
-        return _read_response(response, action)
+        forms = secret_forms(list(secrets) + [creds.security_token, creds.access_key_secret])
+        return _read_response(response, action, forms)
 
 
 def _network_code(exc):
@@ -344,7 +381,8 @@ def _retry_after_ms(response):
     return milliseconds if milliseconds > 0 else None
 
 
-def _read_response(response, action):
+def _read_response(response, action, hidden=()):
+    """The attempt's outcome; ``hidden`` are secret forms cut out of any error text."""
     status = response.status_code
     try:
         body = response.json()
@@ -357,8 +395,8 @@ def _read_response(response, action):
     code = body.get("Code") or body.get("code") or ("HTTP%d" % status if status >= 400 else "InvalidResponse")
     message = body.get("Message") or body.get("message") or (
         "HTTP %d without an error body" % status if status >= 400 else "the answer was not a JSON object")
-    error = RamApiError(code, message, request_id=body.get("RequestId") or body.get("requestId"),
-                        http_status=status, recommend=body.get("Recommend"), action=action)
+    error = RamApiError(code, scrub(message, hidden), request_id=body.get("RequestId") or body.get("requestId"),
+                        http_status=status, recommend=scrub(body.get("Recommend"), hidden), action=action)
     retry_after = _retry_after_ms(response)
     throttled = error.is_throttling() or (retry_after is not None and status in (400, 429, 503))
     retryable = throttled or status >= 500 or code in RETRYABLE_CODES

@@ -11,6 +11,7 @@ import re
 import socket
 import threading
 import time
+from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -372,6 +373,29 @@ def test_errors_never_show_the_secret_or_params():
             transport.call("ims", "CreateLoginProfile", {"UserPrincipalName": "a@x", "Password": PASSWORD})
     text = str(info.value) + repr(info.value.to_dict()) + repr(info.value.args)
     assert PASSWORD not in text and SECRET not in text
+
+
+def test_server_messages_that_echo_the_request_never_show_its_secrets():
+    """A gateway may quote what it received, e.g. the string to sign of SignatureDoesNotMatch."""
+    def echo(request, index):
+        raw_query = "&".join("%s=%s" % pair for pair in sorted(request.query.items()))
+        string_to_sign = "POST&%2F&" + signing.percent_encode(signing.canonical_query_string(request.query))
+        message = "server string to sign is:%s; got %s; token %s" % (
+            string_to_sign, raw_query, request.headers.get("x-acs-security-token"))
+        return api_error("SignatureDoesNotMatch", 400, message)
+    password = "Pa55 w/rd+&=%*-never-shown"
+    provider = RotatingProvider()
+    with ScriptedServer(responder=echo) as server:
+        transport = make_transport(server, credentials=provider)
+        with pytest.raises(RamApiError) as info:
+            transport.call("ims", "ChangePassword", {"OldPassword": PASSWORD, "NewPassword": password})
+    text = str(info.value) + repr(info.value.to_dict())
+    forms = set()
+    for value in (password, PASSWORD, "token-1"):
+        once = signing.percent_encode(value)
+        forms.update([value, once, signing.percent_encode(once), urlencode({"p": value})[2:]])
+    assert [form for form in forms if form in text] == []
+    assert "server string to sign is:POST&%2F&NewPassword%3D***" in info.value.message
 
 
 # --- shared backoff and stats ----------------------------------------------------------

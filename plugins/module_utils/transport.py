@@ -166,7 +166,8 @@ class RetryPolicy:
 
     def jitter_delay(self, attempt, rand):
         """Full jitter: uniform in ``[0, min(max_delay, base_delay * 2**attempt)]``; ``attempt`` counts from 0."""
-        return rand.uniform(0, min(self.max_delay, self.base_delay * (2 ** attempt)))
+        # 2**64 already passes any sane cap; a larger power would overflow a float.
+        return rand.uniform(0, min(self.max_delay, self.base_delay * (2 ** min(attempt, 64))))
 
     def retry_after_delay(self, milliseconds):
         return min(self.max_delay, milliseconds / 1000.0)

@@ -478,6 +478,12 @@ def test_retry_policy_needs_an_attempt():
         RetryPolicy(max_attempts=0)
 
 
+def test_jitter_bound_stays_capped_after_very_many_attempts():
+    rand = UpperBound()
+    policy = RetryPolicy(max_attempts=5000, base_delay=0.5, max_delay=20.0)
+    assert policy.jitter_delay(4999, rand) == 20.0  # 0.5 * 2**4999 would overflow a float
+
+
 @pytest.mark.parametrize("header", ["soon", "0", "-5"])
 def test_unusable_retry_after_falls_back_to_jitter(header):
     fake, rand = FakeTime(), UpperBound()

@@ -119,9 +119,14 @@ ansible-test-units: stage
 	@echo "==> ansible-test units --venv --python $(NEWEST_PYVER)"
 	cd $(STAGED) && $(REPO)/$(VENV)/bin/ansible-test units --venv --python $(NEWEST_PYVER) --color no
 
+# Online mode installs this collection so its FQCNs resolve; ANSIBLE_HOME keeps that copy inside .build/
+# (ansible-lint would otherwise put it in ~/.ansible/collections, where it could shadow the work tree).
 lint: tools
 	@echo "==> ansible-lint --profile production (online, so aliyun.ram FQCNs resolve)"
-	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV_TOOLS)/bin/ansible-lint --profile production
+	rm -rf $(BUILD)/ansible-lint
+	env -u ANSIBLE_COLLECTIONS_PATH -u ANSIBLE_ROLES_PATH -u ANSIBLE_LIBRARY \
+	    ANSIBLE_HOME=$(REPO)/$(BUILD)/ansible-lint PATH=$(REPO)/$(VENV_TOOLS)/bin:$$PATH \
+	    $(VENV_TOOLS)/bin/ansible-lint --profile production
 
 importer: tools stage
 	@echo "==> Building the collection artifact and running galaxy-importer on it"
@@ -130,6 +135,7 @@ importer: tools stage
 	GALAXY_IMPORTER_CONFIG=$(REPO)/.ci/galaxy-importer.cfg \
 	GALAXY_IMPORTER_ANSIBLE_LOCAL_TMP=$(REPO)/$(BUILD)/importer/tmp \
 	GALAXY_IMPORTER_TMP_ROOT_DIR=$(REPO)/$(BUILD)/importer/tmp \
+	ANSIBLE_HOME=$(REPO)/$(BUILD)/importer/ansible-home \
 	PATH=$(REPO)/$(VENV_TOOLS)/bin:$$PATH \
 	    $(VENV_TOOLS)/bin/python -m galaxy_importer.main $(DIST)/aliyun-ram-*.tar.gz \
 	    2>&1 | tee $(BUILD)/importer/importer.log
@@ -153,5 +159,5 @@ test:
 
 clean:
 	rm -rf $(VENV) $(VENV_OLDEST) $(VENV_TOOLS) $(BUILD)/collections $(BUILD)/ansible-test $(BUILD)/dist \
-	       $(BUILD)/importer tests/output .pytest_cache
+	       $(BUILD)/importer $(BUILD)/ansible-lint tests/output .pytest_cache
 	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +

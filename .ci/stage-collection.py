@@ -41,6 +41,9 @@ def stage(repo, dest):
         os.makedirs(os.path.dirname(dst), exist_ok=True)
         shutil.copy2(src, dst, follow_symlinks=False)
         copied += 1
+    # The copy lives under the repository's ignored .build/; without a repository of its own, ansible-test
+    # would ask the outer one, which ignores every file here, and skip all targets.
+    subprocess.run(["git", "init", "-q", target], check=True)
     print("Staged %d files in %s" % (copied, target))
     return target
 

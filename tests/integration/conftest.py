@@ -77,7 +77,7 @@ def run_role(tmp_path):
                    "-e", json.dumps(extra_vars), str(playbook)]
         env = harness.ansible_environment(emulator.url, str(local_temp))
         try:
-            completed = subprocess.run(command, env=env, cwd=str(tmp_path), stdin=subprocess.DEVNULL,
+            completed = subprocess.run(command, env=env, cwd=str(tmp_path), stdin=subprocess.DEVNULL, check=False,
                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=PLAYBOOK_TIMEOUT)
             result = PlaybookRun(completed.returncode, completed.stdout.decode("utf-8", "replace"))
         except subprocess.TimeoutExpired as exc:

@@ -45,12 +45,10 @@ def strings_in(data, path):
             yield path, data
     elif isinstance(data, dict):
         for key, value in data.items():
-            for item in strings_in(value, "%s.%s" % (path, key)):
-                yield item
+            yield from strings_in(value, "%s.%s" % (path, key))
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            for item in strings_in(value, "%s[%d]" % (path, index)):
-                yield item
+            yield from strings_in(value, "%s[%d]" % (path, index))
 
 
 def target_secrets(target):

@@ -740,14 +740,15 @@ class RamBackend:
 
     def _delete_user(self, user):
         uid = user["UserId"]
-        if uid in self._state["login_profiles"]:
-            raise fault("DeleteConflict.User.LoginProfile")
-        if self._keys_of(uid):
-            raise fault("DeleteConflict.User.AccessKey")
-        if self._mfa_of(uid) is not None:
-            raise fault("DeleteConflict.User.MFADevice")
+        # ASSUMPTION: the service checks in the order of DeleteUser's documented error table.
         if self._group_ids_of(uid):
             raise fault("DeleteConflict.User.Group")
+        if self._keys_of(uid):
+            raise fault("DeleteConflict.User.AccessKey")
+        if uid in self._state["login_profiles"]:
+            raise fault("DeleteConflict.User.LoginProfile")
+        if self._mfa_of(uid) is not None:
+            raise fault("DeleteConflict.User.MFADevice")
         if self._state["user_policies"].get(uid):
             raise fault("DeleteConflict.User.Policy")
         del self._state["users"][uid]

@@ -217,7 +217,9 @@ def test_state_survives_a_restart(tmp_path, clock):
     assert second.snapshot() == first.snapshot()
     assert second.lookup_access_key(key["AccessKeyId"])["secret"] == key["AccessKeySecret"]
     assert second.lookup_access_key(sts["AccessKeyId"])["security_token"] == sts["SecurityToken"]
-    # The stored password hash still guards policy checks and conflicts after the restart.
+    # The stored login profile still guards conflicts after the restart.
+    call(second, IMS, "RemoveUserFromGroup", GroupName="sec", UserPrincipalName="zoe@example.onaliyun.com")
+    call(second, IMS, "DeleteAccessKey", UserAccessKeyId=key["AccessKeyId"], UserPrincipalName="zoe@example.onaliyun.com")
     assert fault_of(second, IMS, "DeleteUser", UserPrincipalName="zoe@example.onaliyun.com") == \
         ("DeleteConflict.User.LoginProfile", 409)
 

@@ -373,10 +373,11 @@ def test_delete_user_conflicts_in_documented_order(backend):
     call(backend, RAM, "AttachPolicyToUser", UserName="walt", PolicyName="ReadOnlyAccess", PolicyType="System")
 
     removals = [
-        ("DeleteConflict.User.LoginProfile", lambda: call(backend, IMS, "DeleteLoginProfile", **who)),
-        ("DeleteConflict.User.AccessKey", lambda: call(backend, IMS, "DeleteAccessKey", UserAccessKeyId=key, **who)),
-        ("DeleteConflict.User.MFADevice", lambda: call(backend, IMS, "UnbindMFADevice", **who)),
+        # The order of DeleteUser's error table in the reference.
         ("DeleteConflict.User.Group", lambda: call(backend, IMS, "RemoveUserFromGroup", GroupName="ops", **who)),
+        ("DeleteConflict.User.AccessKey", lambda: call(backend, IMS, "DeleteAccessKey", UserAccessKeyId=key, **who)),
+        ("DeleteConflict.User.LoginProfile", lambda: call(backend, IMS, "DeleteLoginProfile", **who)),
+        ("DeleteConflict.User.MFADevice", lambda: call(backend, IMS, "UnbindMFADevice", **who)),
         ("DeleteConflict.User.Policy", lambda: call(backend, RAM, "DetachPolicyFromUser", UserName="walt",
                                                     PolicyName="ReadOnlyAccess", PolicyType="System")),
     ]

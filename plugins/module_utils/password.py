@@ -72,8 +72,8 @@ def password_violations(password, policy, user_name=None):
 
     different = policy.get("minimum_password_different_character") or 0
     if len(set(password)) < different:
-        violations.append(_rule("must contain at least %d different characters" % different,
-                                 "minimum_password_different_character"))
+        text = "must contain at least %d different characters" % different
+        violations.append(_rule(text, "minimum_password_different_character"))
 
     name = user_name_of(user_name)
     if policy.get("password_not_contain_user_name") and name and name.lower() in password.lower():

@@ -22,7 +22,7 @@ description:
     The error names the broken rule and never shows the password.
   - The password never appears in the result, the diff, warnings, errors or logs.
 author:
-  - aliyun.ram contributors
+  - aliyun.ram contributors (@aliyun-ram)
 options:
   name:
     description:

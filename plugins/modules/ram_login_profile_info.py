@@ -16,7 +16,7 @@ description:
   - A user without a login profile is reported as RV(exists=false), not as an error.
   - A user that does not exist, missing permissions or any other API error fail the task.
 author:
-  - aliyun.ram contributors
+  - aliyun.ram contributors (@aliyun-ram)
 options:
   name:
     description:

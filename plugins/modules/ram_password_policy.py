@@ -18,7 +18,7 @@ description:
   - The policy is read first and changed only when a managed field differs. The whole policy is then sent (current
     values plus the managed ones), so a field the task does not manage can never fall back to its default.
 author:
-  - aliyun.ram contributors
+  - aliyun.ram contributors (@aliyun-ram)
 options:
   minimum_password_length:
     description: The minimum password length, 8 to 32. The API default is 8.

@@ -40,6 +40,7 @@ CREDENTIAL_OPTIONS = (
 )
 
 ENDPOINT_OPTIONS = {"ims": "ims_endpoint", "ram": "ram_endpoint", "sts": "sts_endpoint"}
+DEFAULT_POOL_SIZE = 10
 
 
 def connection_argument_spec():
@@ -77,6 +78,8 @@ def transport_settings(params):
         validate_certs=params.get("validate_certs", True) is not False,
         ca_bundle=params.get("ca_bundle"),
         retry=RetryPolicy(max_attempts=5 if params.get("max_attempts") is None else params["max_attempts"]),
+        # One keep-alive connection per worker of a module that runs calls concurrently (max_concurrency).
+        pool_size=max(DEFAULT_POOL_SIZE, params.get("max_concurrency") or 0),
     )
 
 

@@ -176,6 +176,15 @@ def test_settings_below_one_are_validation_errors(option, value):
     assert info.value.option == option
 
 
+@pytest.mark.parametrize("concurrency, pool", [(None, 10), (4, 10), (32, 32)])
+def test_connection_pool_holds_one_connection_per_worker(concurrency, pool):
+    """ram_user_baseline runs max_concurrency workers on one client; a smaller pool would drop keep-alive connections."""
+    params = {"access_key_id": "a", "access_key_secret": SECRET, "max_concurrency": concurrency}
+    client = common.client_from_params(params, environ={})
+    adapter = client.transport.session.get_adapter("https://ims.aliyuncs.com/")
+    assert adapter._pool_maxsize == pool
+
+
 def test_no_credentials_is_a_credential_error():
     with pytest.raises(CredentialError):
         common.client_from_module(make_module({}))

@@ -270,8 +270,8 @@ def render_index(names, documents, known):
         attributes = doc.get("attributes") or {}
         check = attributes.get("check_mode", {}).get("support", "")
         diff = attributes.get("diff_mode", {}).get("support", "")
-        lines.append("| [%s.%s](%s.md) | %s | %s | %s |" % (COLLECTION, name, name, check, diff,
-                                                             cell(doc.get("short_description", ""), known)))
+        summary = cell(doc.get("short_description", ""), known)
+        lines.append("| [%s.%s](%s.md) | %s | %s | %s |" % (COLLECTION, name, name, check, diff, summary))
     lines += ["", "Every module belongs to the action group `aliyun.ram.ram`, so `module_defaults` with "
               "`group/aliyun.ram.ram` sets their connection options in one place.", ""]
     return "\n".join(lines)

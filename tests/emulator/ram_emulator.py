@@ -87,7 +87,8 @@ COMMON_PARAMS = frozenset([
     "Action", "Version", "Format", "AccessKeyId", "Signature", "SignatureMethod", "SignatureVersion",
     "SignatureNonce", "SignatureType", "Timestamp", "SecurityToken",
 ])
-SECRET_PARAM_MARKERS = ("secret", "password", "token")
+# Parameter names holding a secret: passwords, keys, tokens, and MFA one-time codes.
+SECRET_PARAM_MARKERS = ("secret", "password", "token", "authenticationcode")
 V3_REQUIRED_SIGNED_HEADERS = ("host", "x-acs-action", "x-acs-content-sha256", "x-acs-date",
                               "x-acs-signature-nonce", "x-acs-version")
 

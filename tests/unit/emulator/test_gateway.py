@@ -567,6 +567,15 @@ def test_request_log_entry_fields_and_redaction(gateway):
         assert secret not in text
 
 
+def test_request_log_hides_mfa_codes(gateway):
+    params = {"UserPrincipalName": "p@x", "SerialNumber": "acs:ram::1:mfa/p", "AuthenticationCode1": "482913",
+              "AuthenticationCode2": "730155"}
+    call(gateway, fresh("BindMFADevice", params))
+    logged = gateway.request_log.entries[0]["params"]
+    assert logged == {"UserPrincipalName": "p@x", "SerialNumber": "acs:ram::1:mfa/p", "AuthenticationCode1": "***",
+                      "AuthenticationCode2": "***"}
+
+
 def test_request_log_records_auth_failures_without_a_key(gateway):
     call(gateway, ("POST", "/?Action=GetUser&Version=2019-08-15", {}, b""))
     entry = gateway.request_log.entries[0]

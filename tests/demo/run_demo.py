@@ -68,7 +68,7 @@ def main():
                     break
         stats = emulator.stats()
     finally:
-        emulator.stop()
+        emulator.cleanup()  # the request log lives in our own workdir and stays
 
     banner("Demo summary")
     print("Playbooks run:   %d, failed: %s" % (ran, ", ".join(failed) or "none"))

@@ -137,7 +137,7 @@ importer: tools stage
 	GALAXY_IMPORTER_TMP_ROOT_DIR=$(REPO)/$(BUILD)/importer/tmp \
 	ANSIBLE_HOME=$(REPO)/$(BUILD)/importer/ansible-home \
 	PATH=$(REPO)/$(VENV_TOOLS)/bin:$$PATH \
-	    $(VENV_TOOLS)/bin/python -m galaxy_importer.main $(DIST)/aliyun-ram-*.tar.gz \
+	    $(VENV_TOOLS)/bin/python -m galaxy_importer.main --output-path $(REPO)/$(BUILD)/importer/out $(DIST)/aliyun-ram-*.tar.gz \
 	    2>&1 | tee $(BUILD)/importer/importer.log
 	@if grep -E '^(ERROR|CRITICAL)|ImporterError|Traceback' $(BUILD)/importer/importer.log; then \
 	    echo "galaxy-importer reported errors (see $(BUILD)/importer/importer.log)" >&2; exit 1; fi

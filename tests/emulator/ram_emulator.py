@@ -443,9 +443,16 @@ class Stats:
             return json.loads(json.dumps(self._data))
 
 
+# Password-policy and login-profile flags share the word "password" but hold no secret; keep them readable.
+NON_SECRET_PARAMS = frozenset(p.lower() for p in (
+    "PasswordResetRequired", "MinimumPasswordLength", "MinimumPasswordDifferentCharacter", "MaxPasswordAge",
+    "PasswordReusePrevention", "PasswordNotContainUserName", "InitialPasswordAge", "HardExpire", "HardExpiry"))
+
+
 def redact(params):
     """Business parameters with every secret-looking value replaced by ``***``."""
-    return dict((k, "***" if any(m in k.lower() for m in SECRET_PARAM_MARKERS) else v) for k, v in params.items())
+    return dict((k, "***" if k.lower() not in NON_SECRET_PARAMS and any(m in k.lower() for m in SECRET_PARAM_MARKERS) else v)
+                for k, v in params.items())
 
 
 def iso_utc(epoch):

@@ -628,3 +628,14 @@ def test_metadata_paths(gateway):
         credentials = json.loads(gateway.handle_metadata("GET", prefix + "EcsRole", headers).body.decode())
         assert credentials["Code"] == "Success" and credentials["AccessKeyId"] == "STS.ecs"
     assert gateway.handle_metadata("GET", prefix + "Other", emulator.Headers({})).status == 404
+
+
+def test_request_log_keeps_flags_that_only_mention_passwords(gateway):
+    params = {"UserPrincipalName": "p@x", "Password": "Sup3r-Secret-Pw", "PasswordResetRequired": "true",
+              "MFABindRequired": "false"}
+    call(gateway, fresh("CreateLoginProfile", params))
+    call(gateway, fresh("SetPasswordPolicy", {"MinimumPasswordLength": "12", "PasswordNotContainUserName": "true"}))
+    first, second = gateway.request_log.entries
+    assert first["params"] == {"UserPrincipalName": "p@x", "Password": "***", "PasswordResetRequired": "true",
+                               "MFABindRequired": "false"}
+    assert second["params"] == {"MinimumPasswordLength": "12", "PasswordNotContainUserName": "true"}

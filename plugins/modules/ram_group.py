@@ -17,7 +17,7 @@ description:
   - Reads the group first and changes only what differs. An option that is not set is not managed.
   - Manage who is in a group with the O(aliyun.ram.ram_user#module:groups) option of M(aliyun.ram.ram_user).
 author:
-  - aliyun.ram contributors
+  - aliyun.ram contributors (@aliyun-ram)
 options:
   name:
     description:

@@ -18,7 +18,7 @@ description:
   - Every option value is checked locally against the API's documented limits before any call, so a bad value
     fails the task without a write.
 author:
-  - aliyun.ram contributors
+  - aliyun.ram contributors (@aliyun-ram)
 options:
   name:
     description:

@@ -12,17 +12,17 @@ module: ram_user_info
 short_description: Get one Alibaba Cloud RAM user or list users, with optional groups, policies and login profile
 version_added: 0.1.0
 description:
-  - With O(name) or O(user_id), gets that user (IMS GetUser). Otherwise lists every user (IMS ListUsers, following the
+  - With O(name) or O(user_id), gets that user (IMS GetUser). Otherwise it lists every user (IMS ListUsers, following the
     paging marker to the end) and keeps those that match all given filters.
   - Can add each user's groups, attached policies and login profile, at one extra call per user and item.
   - Only reads, so it runs the same in check mode.
 author:
-  - aliyun.ram contributors
+  - aliyun.ram contributors (@aliyun-ram)
 options:
   name:
     description:
       - The logon name of one user to get. A bare name is completed with the account's default domain.
-      - No error if the user does not exist; O(users) is then empty.
+      - No error if the user does not exist; RV(users) is then empty.
     type: str
     aliases: [user_principal_name]
   user_id:

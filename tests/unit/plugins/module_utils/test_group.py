@@ -48,7 +48,7 @@ def test_check_mode_matches_real_run(client):
     predicted = group_mod.ensure_group(client, params(comments="new"), check_mode=True, diff=True)
     assert client.writes() == []
     real = group_mod.ensure_group(client, params(comments="new"), diff=True)
-    assert predicted["diff"] == real["diff"] and predicted["changed"] == real["changed"] is True
+    assert predicted["diff"] == real["diff"] and predicted["changed"] is True and real["changed"] is True
     assert predicted["group"]["comments"] == real["group"]["comments"] == "new"
 
 

@@ -17,7 +17,7 @@ def test_create_check_mode_then_real_then_noop(monkeypatch, capsys):
     predicted = run(ram_group, args, client, monkeypatch, capsys, check_mode=True, diff=True)
     assert client.writes() == []
     real = run(ram_group, args, client, monkeypatch, capsys, diff=True)
-    assert predicted["changed"] == real["changed"] is True
+    assert predicted["changed"] is True and real["changed"] is True
     assert predicted["diff"] == real["diff"]
     again = run(ram_group, args, client, monkeypatch, capsys)
     assert again["changed"] is False

@@ -129,7 +129,7 @@ lint: tools
 	    $(VENV_TOOLS)/bin/ansible-lint --profile production
 
 importer: tools stage
-	@echo "==> Building the collection artifact and running galaxy-importer on it"
+	@echo "==> Building the collection artifact and running galaxy-importer on it (it writes importer_result.json to its cwd)"
 	rm -rf $(DIST) $(BUILD)/importer && mkdir -p $(DIST) $(BUILD)/importer/tmp $(BUILD)/importer/out
 	cd $(STAGED) && $(REPO)/$(VENV_TOOLS)/bin/ansible-galaxy collection build --force --output-path $(DIST)
 	GALAXY_IMPORTER_CONFIG=$(REPO)/.ci/galaxy-importer.cfg \
@@ -137,7 +137,7 @@ importer: tools stage
 	GALAXY_IMPORTER_TMP_ROOT_DIR=$(REPO)/$(BUILD)/importer/tmp \
 	ANSIBLE_HOME=$(REPO)/$(BUILD)/importer/ansible-home \
 	PATH=$(REPO)/$(VENV_TOOLS)/bin:$$PATH \
-	    $(VENV_TOOLS)/bin/python -m galaxy_importer.main --output-path $(REPO)/$(BUILD)/importer/out $(DIST)/aliyun-ram-*.tar.gz \
+	    bash -c 'cd $(BUILD)/importer/out && exec $(REPO)/$(VENV_TOOLS)/bin/python -m galaxy_importer.main $(DIST)/aliyun-ram-*.tar.gz' \
 	    2>&1 | tee $(BUILD)/importer/importer.log
 	@if grep -E '^(ERROR|CRITICAL)|ImporterError|Traceback' $(BUILD)/importer/importer.log; then \
 	    echo "galaxy-importer reported errors (see $(BUILD)/importer/importer.log)" >&2; exit 1; fi

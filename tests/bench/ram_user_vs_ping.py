@@ -93,7 +93,7 @@ def main():
         command = [harness.ansible_bin("ansible-playbook"), "-i", "localhost,", "-e",
                    json.dumps({"emulator_url": emulator.url, "ansible_python_interpreter": sys.executable}),
                    os.path.join(work, "playbook.yml")]
-        completed = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        completed = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
         if completed.returncode != 0:
             sys.stdout.write(completed.stdout.decode("utf-8", "replace")[-4000:])
             return 1

@@ -30,11 +30,12 @@ define describe_venv
 endef
 
 .PHONY: help venv venv-oldest tools collection units units-newest units-oldest integration integration-newest \
-        integration-oldest sanity ansible-test-units stage lint importer changelog-lint demo test clean
+        integration-oldest packaging sanity ansible-test-units stage lint importer changelog-lint demo test clean \
+        bench-onboarding
 
 help:
 	@sed -n '2,5p' Makefile | sed 's/^# \{0,1\}//'
-	@echo "Other targets: units integration sanity ansible-test-units lint importer changelog-lint clean"
+	@echo "Other targets: units integration packaging sanity ansible-test-units lint importer changelog-lint bench-onboarding clean"
 
 # ---------------------------------------------------------------- environments
 
@@ -100,6 +101,10 @@ integration-oldest: venv-oldest
 	    $(PYTEST_ENV) $(VENV_OLDEST)/bin/python -m pytest -q -ra tests/integration; \
 	fi
 
+packaging: venv
+	@echo "==> Packaging: galaxy build/install, ansible-doc, smoke from the installed copy, EE context, AWX jobs via ansible-runner"
+	$(PYTEST_ENV) $(VENV)/bin/python -m pytest -q -ra tests/packaging
+
 # ---------------------------------------------------------------- gates
 
 # ansible-test needs the tree at .../ansible_collections/aliyun/ram; it gets a fresh copy of the
@@ -155,7 +160,13 @@ demo: venv
 
 test:
 	@echo "==> Running every gate; each stage is timed"
-	.ci/run-stages units integration sanity ansible-test-units lint importer changelog-lint
+	.ci/run-stages units integration packaging sanity ansible-test-units lint importer changelog-lint
+
+# ---------------------------------------------------------------- benchmarks (not part of make test)
+
+bench-onboarding: venv
+	@echo "==> Onboarding benchmark: 500 users against the emulator at --latency-ms 20 (medians of 3)"
+	$(VENV)/bin/python tests/bench/bench_onboarding.py
 
 clean:
 	rm -rf $(VENV) $(VENV_OLDEST) $(VENV_TOOLS) $(BUILD)/collections $(BUILD)/ansible-test $(BUILD)/dist \

@@ -27,7 +27,7 @@ description:
   - A failure on one user does not stop the others. The task then fails, reports every user's outcome,
     and the other users' changes stand.
 author:
-  - aliyun.ram contributors
+  - aliyun.ram contributors (@aliyun-ram)
 options:
   users:
     description:

@@ -126,6 +126,10 @@ class EmulatorHandle:
         spec = {"action": action, "code": code, "http_status": http_status, "message": message, "times": times}
         return self.admin("POST", "/_emulator/inject", spec)
 
+    def inject_drop(self, action, times=1):
+        """Apply the next ``times`` requests for ``action``, then close the connection without answering."""
+        return self.admin("POST", "/_emulator/inject", {"action": action, "drop": True, "times": times})
+
     def log_entries(self):
         if not self.request_log or not os.path.exists(self.request_log):
             return []
@@ -138,6 +142,8 @@ def start_emulator(args=None, env=None, timeout=15, python=None):
     workdir = tempfile.mkdtemp(prefix="ram-emulator-")
     if _option_value(args, "--port") is None:
         args = ["--port", "0"] + args
+    if "--exit-with-parent" not in args:
+        args.append("--exit-with-parent")
     request_log = _option_value(args, "--request-log")
     if request_log is None:
         request_log = os.path.join(workdir, "requests.jsonl")

@@ -369,17 +369,22 @@ class Faults:
             return dict((name, getattr(self, name)) for name in self.FIELDS)
 
     def inject(self, spec):
+        """Make the next ``times`` requests for ``action`` fail with an error, or (``drop: true``) be
+        applied and then dropped without a response."""
         action = spec.get("action")
         code = spec.get("code")
         status = spec.get("http_status", 400)
         times = spec.get("times", 1)
-        if not action or not code or not isinstance(status, int) or not isinstance(times, int) or times < 1:
-            raise ValueError("inject needs action, code, an integer http_status and times >= 1")
+        drop = spec.get("drop") is True
+        if not action or not isinstance(times, int) or times < 1 or \
+                (not drop and (not code or not isinstance(status, int))):
+            raise ValueError("inject needs action, times >= 1, and either drop: true or code with an integer http_status")
         with self._lock:
-            self._injected[action] = {"code": code, "http_status": status,
+            self._injected[action] = {"drop": drop, "code": code, "http_status": status,
                                       "message": spec.get("message") or code, "times": times}
 
     def take_injected(self, action):
+        """The injected outcome for this request: None, "drop", or the GatewayError to answer with."""
         with self._lock:
             entry = self._injected.get(action)
             if entry is None:
@@ -387,6 +392,8 @@ class Faults:
             entry["times"] -= 1
             if entry["times"] <= 0:
                 del self._injected[action]
+            if entry["drop"]:
+                return "drop"
             return GatewayError(entry["code"], entry["http_status"], entry["message"])
 
     def roll(self):
@@ -577,10 +584,10 @@ class Gateway:
             if settings["latency_ms"]:
                 self.sleep(settings["latency_ms"] / 1000.0)
             injected = self.faults.take_injected(request.action)
-            if injected is not None:
+            if isinstance(injected, GatewayError):
                 outcome["fault"] = "inject"
                 raise injected
-            fault, retry_after = self.faults.roll()
+            fault, retry_after = ("drop", None) if injected == "drop" else self.faults.roll()
             if fault == "throttle":
                 outcome["fault"] = fault
                 raise GatewayError("Throttling.User", 400, headers={"x-acs-retry-after": str(retry_after)})
@@ -824,6 +831,8 @@ def parse_args(argv=None):
     parser.add_argument("--keyfile", metavar="PEM", help="private key of --certfile")
     parser.add_argument("--sts-lifetime", type=int, metavar="SECONDS", help="cap the lifetime of issued STS credentials")
     parser.add_argument("--fixed-time", help=argparse.SUPPRESS)
+    # test aid: stop when the process that started us is gone (forked test runners skip fixture teardown)
+    parser.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if bool(args.certfile) != bool(args.keyfile):
         parser.error("--certfile and --keyfile go together")
@@ -882,8 +891,10 @@ def main(argv=None):
     shown_host = "[%s]" % host if ":" in host else host
     sys.stdout.write("ready %s://%s:%d\n" % (scheme, shown_host, server.server_address[1]))
     sys.stdout.flush()
+    parent = os.getppid()
     while not stop.wait(0.5):
-        pass
+        if args.exit_with_parent and os.getppid() != parent:
+            break
     server.shutdown()
     server.server_close()
     server.gateway.backend.save()

@@ -21,6 +21,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -273,3 +274,43 @@ def test_account_options_reach_the_real_backend(start, backend_env):
     assert send(emu, fresh("CreateUser", {"UserPrincipalName": upn, "DisplayName": "Intl"}))[0] == 200
     user = send(emu, fresh("GetUser", {"UserPrincipalName": upn}))[2]["User"]
     assert "Email" not in user and "MobilePhone" not in user
+
+
+def test_emulator_started_by_the_helper_exits_when_its_parent_dies(tmp_path):
+    """A forked test runner that dies without fixture teardown must not leave emulators behind."""
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import os, sys\n"
+        "sys.path.insert(0, %r)\n"
+        "import client\n"
+        "handle = client.start_emulator()\n"
+        "print(handle.process.pid, flush=True)\n"
+        "os._exit(0)\n" % support.EMULATOR_DIR)
+    child_pid = int(subprocess.run([sys.executable, str(script)], stdout=subprocess.PIPE, check=True,
+                                   timeout=30).stdout.decode().split()[0])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child_pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.kill(child_pid, signal.SIGKILL)
+    raise AssertionError("the emulator outlived the process that started it")
+
+
+def test_injected_drop_applies_the_write_once_and_answers_nothing(start):
+    emu = start("--fixed-time", support.CAPTURE_TIME)
+    emu.inject_drop("CreateUser")
+    upn = "dropped-once@example.onaliyun.com"
+    conn = http.client.HTTPConnection("127.0.0.1", emu.port, timeout=10)
+    method, target, headers, body = fresh("CreateUser", {"UserPrincipalName": upn, "DisplayName": "Dropped"})
+    conn.request(method, target, headers=headers)
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+        conn.getresponse()
+    conn.close()
+    assert upn in json.dumps(emu.state())
+    # only the next request was dropped: the client's retry gets the real answer
+    status, dummy, answer = send(emu, fresh("CreateUser", {"UserPrincipalName": upn, "DisplayName": "Dropped"}))
+    assert (status, answer["Code"]) == (409, "EntityAlreadyExists.User")
+    assert emu.stats()["faults"]["drop"] == 1

@@ -109,13 +109,49 @@ def signal_group(process, signum):
         pass
 
 
+def descendants(pid):
+    """PIDs of every live descendant of pid (Linux /proc). Ansible's workers start their own sessions,
+    so a signal to the playbook's process group does not reach them or the module processes."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry, encoding="utf-8", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    found, pending = [], [pid]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            found.append(child)
+            pending.append(child)
+    return found
+
+
+def kill_tree(process):
+    """SIGKILL ansible-playbook and everything it started, like a crash of the machine running it."""
+    victims = [process.pid] + descendants(process.pid)
+    for pid in victims:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return victims
+
+
 def interrupt(process, signum, grace=30):
-    """Send signum to the playbook's process group; SIGKILL whatever is left after grace seconds."""
-    signal_group(process, signum)
+    """SIGINT (or another signal) to the playbook's process group, as Ctrl-C in a terminal does;
+    SIGKILL kills the whole process tree. Whatever is left after grace seconds is killed."""
+    if signum == signal.SIGKILL:
+        kill_tree(process)
+    else:
+        signal_group(process, signum)
     try:
         return process.wait(grace)
     except subprocess.TimeoutExpired:
-        signal_group(process, signal.SIGKILL)
+        kill_tree(process)
         return process.wait()
 
 

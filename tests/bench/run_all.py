@@ -426,8 +426,8 @@ def markdown(report):
         lines += ["## Per-task cost (no-op task, latency 0, %d repetitions per task per run)" % tasks["reps_per_task"], "",
                   "| task | median s / task | x ping | API calls / task | writes |", "| --- | ---: | ---: | ---: | ---: |"]
         for name, row in tasks["tasks"].items():
-            lines.append("| %s | %.3f | %.2f | %s | %s |" % (name, row["median_s"], row["ratio_to_ping"], fmt(row["calls"], 1),
-                                                          fmt(row["writes"], 0)))
+            lines.append("| %s | %.3f | %.2f | %s | %s |" % (
+                name, row["median_s"], row["ratio_to_ping"], fmt(row["calls"], 1), fmt(row["writes"], 0)))
         lines.append("")
     if "scale" in report:
         scale = report["scale"]
@@ -471,8 +471,8 @@ def markdown(report):
 def actions_text(side):
     if not side["calls"]:
         return "0"
-    return "%.1f (%s)" % (side["calls"], ", ".join("%s %g" % (action, round(count, 2))
-                                                    for action, count in sorted(side["actions"].items())))
+    per_action = ", ".join("%s %g" % (action, round(count, 2)) for action, count in sorted(side["actions"].items()))
+    return "%.1f (%s)" % (side["calls"], per_action)
 
 
 def parse_args(argv=None):

@@ -78,6 +78,7 @@ class EmulatorHandle:
                     self.process.wait()
             self.returncode = self.process.returncode
             self.process.stdout.close()
+            self.process.stdin.close()
         return self.returncode
 
     def cleanup(self):
@@ -154,7 +155,7 @@ def start_emulator(args=None, env=None, timeout=15, python=None):
     environ["PYTHONUNBUFFERED"] = "1"
     with open(stderr_path, "wb") as stderr:
         process = subprocess.Popen([python or sys.executable, EMULATOR] + args, stdout=subprocess.PIPE,
-                                   stderr=stderr, stdin=subprocess.DEVNULL, env=environ)
+                                   stderr=stderr, stdin=subprocess.PIPE, env=environ)
     line = _read_ready_line(process, timeout)
     if not line.startswith("ready "):
         if process.poll() is None:

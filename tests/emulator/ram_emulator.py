@@ -831,7 +831,8 @@ def parse_args(argv=None):
     parser.add_argument("--keyfile", metavar="PEM", help="private key of --certfile")
     parser.add_argument("--sts-lifetime", type=int, metavar="SECONDS", help="cap the lifetime of issued STS credentials")
     parser.add_argument("--fixed-time", help=argparse.SUPPRESS)
-    # test aid: stop when the process that started us is gone (forked test runners skip fixture teardown)
+    # test aid: stop when the process that started us (and holds our stdin) is gone;
+    # forked test runners skip fixture teardown
     parser.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if bool(args.certfile) != bool(args.keyfile):
@@ -875,6 +876,13 @@ def build(args):
     return server, scheme
 
 
+def _wait_for_eof(fd, stop):
+    # os.read, not sys.stdin: a daemon thread blocked in a buffered read aborts interpreter shutdown
+    while os.read(fd, 4096):
+        pass
+    stop.set()
+
+
 def main(argv=None):
     args = parse_args(argv)
     server, scheme = build(args)
@@ -891,10 +899,11 @@ def main(argv=None):
     shown_host = "[%s]" % host if ":" in host else host
     sys.stdout.write("ready %s://%s:%d\n" % (scheme, shown_host, server.server_address[1]))
     sys.stdout.flush()
-    parent = os.getppid()
+    if args.exit_with_parent:
+        # The parent holds our stdin pipe open; end of file means it is gone, however it died.
+        threading.Thread(target=_wait_for_eof, args=(sys.stdin.fileno(), stop), daemon=True).start()
     while not stop.wait(0.5):
-        if args.exit_with_parent and os.getppid() != parent:
-            break
+        pass
     server.shutdown()
     server.server_close()
     server.gateway.backend.save()

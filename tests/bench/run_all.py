@@ -29,6 +29,7 @@ import argparse
 import collections
 import concurrent.futures
 import datetime
+import functools
 import json
 import os
 import statistics
@@ -246,6 +247,29 @@ def timed_tasks(timer_file, entries):
     return found
 
 
+class RunFailed(RuntimeError):
+    pass
+
+
+def check_run(run, emulator, what):
+    if run.returncode != 0:
+        state = "running" if emulator.process.poll() is None else "exited with %s" % emulator.process.poll()
+        raise RunFailed("%s failed (emulator %s; emulator stderr: %s):\n%s" % (
+            what, state, emulator.stderr()[-500:].strip(), run.tail(30)))
+
+
+def attempts(what, function, tries=3):
+    """Run one measurement; a run that fails (the machine may be shared) is repeated on a fresh emulator."""
+    for attempt in range(1, tries + 1):
+        try:
+            return function()
+        except RunFailed as exc:
+            if attempt == tries:
+                raise
+            log("  %s failed (attempt %d of %d), repeating it: %s" % (what, attempt, tries, str(exc).splitlines()[0]))
+    return None
+
+
 def ram_client(emulator_url):
     """The collection's own RamClient, pointed at the emulator (used only to seed accounts fast)."""
     collections_root = playrun.harness.ensure_collection_link()
@@ -274,13 +298,16 @@ def bench_tasks(options, workdir):
     extra = playrun.write_json(os.path.join(workdir, "tasks-vars.json"), {"reps": options.reps})
     per_run = []
     client = playrun.emulator_client()
-    for run_index in range(options.runs):
+
+    def one_run(run_index):
         with client.start_emulator(["--latency-ms", "0"]) as emulator:
             timer_file = os.path.join(workdir, "tasks-timer-%d.json" % run_index)
             run = playrun.run_playbook(playbook, timer_env(playrun.environment(emulator.url, workdir), timer_file), extra)
-            if run.returncode != 0:
-                raise RuntimeError("per-task playbook failed:\n%s" % run.tail())
-            per_run.append(timed_tasks(timer_file, emulator.log_entries()))
+            check_run(run, emulator, "per-task playbook")
+            return timed_tasks(timer_file, emulator.log_entries())
+
+    for run_index in range(options.runs):
+        per_run.append(attempts("per-task run %d" % (run_index + 1), functools.partial(one_run, run_index)))
         log("  tasks run %d: %s" % (run_index + 1, ", ".join("%s %.3f" % (k, v["seconds_per_item"]) for k, v in per_run[-1].items())))
     names = list(per_run[0])
     rows = collections.OrderedDict()
@@ -303,24 +330,32 @@ def bench_scale(options, workdir):
     loop = playrun.write(os.path.join(workdir, "loop.yml"), LOOP_PLAYBOOK)
     client = playrun.emulator_client()
     results = []
-    for latency in options.latencies:
-        for count in options.users:
-            extra = playrun.write_json(os.path.join(workdir, "users-%d.json" % count), {"bench_users": users_for(count)})
-            for engine, playbook in (("batch", role), ("loop", loop)):
+    # batch first, then the slow loop: a partial run still has every batch figure
+    for engine, playbook in (("batch", role), ("loop", loop)):
+        for latency in options.latencies:
+            for count in options.users:
+                extra = playrun.write_json(os.path.join(workdir, "users-%d.json" % count), {"bench_users": users_for(count)})
                 if engine == "loop" and count > options.loop_max_users:
                     continue
                 timings = collections.defaultdict(list)
                 calls = {}
-                for run_index in range(options.runs):
+
+                def one_run(engine=engine, playbook=playbook, count=count, latency=latency, extra=extra):
+                    seconds, summaries = {}, {}
                     with client.start_emulator(["--latency-ms", str(latency)]) as emulator:
                         env = playrun.environment(emulator.url, workdir)
                         for mode in MODES:
                             start = len(emulator.log_entries())
                             run = playrun.run_playbook(playbook, env, extra, check=(mode == "check"))
-                            if run.returncode != 0:
-                                raise RuntimeError("%s %s N=%d failed:\n%s" % (engine, mode, count, run.tail()))
-                            timings[mode].append(run.elapsed)
-                            calls[mode] = playrun.summarise_log(emulator.log_entries()[start:])
+                            check_run(run, emulator, "%s %s N=%d" % (engine, mode, count))
+                            seconds[mode] = run.elapsed
+                            summaries[mode] = playrun.summarise_log(emulator.log_entries()[start:])
+                    return seconds, summaries
+
+                for run_index in range(options.runs):
+                    seconds, calls = attempts("scale %s N=%d run %d" % (engine, count, run_index + 1), one_run)
+                    for mode in MODES:
+                        timings[mode].append(seconds[mode])
                     log("  scale %s N=%d latency=%sms run %d: %s" % (engine, count, latency, run_index + 1, ", ".join(
                         "%s %.1fs" % (mode, timings[mode][-1]) for mode in MODES)))
                 for mode in MODES:
@@ -331,6 +366,7 @@ def bench_scale(options, workdir):
                         "reads": summary["reads"], "writes": summary["writes"],
                         "reads_per_user": summary["reads"] / float(count), "writes_per_user": summary["writes"] / float(count),
                         "by_action": summary["by_action"]})
+                playrun.write_json(os.path.join(options.output_dir, "bench-scale-partial.json"), results)
     return {"loop_max_users": options.loop_max_users, "results": results}
 
 
@@ -360,14 +396,15 @@ def bench_peer(options, workdir):
         per_side = dict((side, []) for side in sides)
         for run_index in range(options.runs):
             for side, (playbook, make_env, ansible_playbook) in sides.items():
-                with client.start_emulator(["--latency-ms", "0"]) as emulator:
-                    seed_users(emulator, seeds)
-                    timer_file = os.path.join(workdir, "peer-timer.json")
-                    env = make_env(emulator.url, workdir) if make_env else playrun.environment(emulator.url, workdir)
-                    run = playrun.run_playbook(playbook, timer_env(env, timer_file), extra, ansible_playbook=ansible_playbook)
-                    if run.returncode != 0:
-                        raise RuntimeError("%s side-by-side playbook failed:\n%s" % (side, run.tail()))
-                    per_side[side].append(timed_tasks(timer_file, emulator.log_entries()))
+                def one_run(side=side, playbook=playbook, make_env=make_env, ansible_playbook=ansible_playbook):
+                    with client.start_emulator(["--latency-ms", "0"]) as emulator:
+                        seed_users(emulator, seeds)
+                        timer_file = os.path.join(workdir, "peer-timer.json")
+                        env = make_env(emulator.url, workdir) if make_env else playrun.environment(emulator.url, workdir)
+                        run = playrun.run_playbook(playbook, timer_env(env, timer_file), extra, ansible_playbook=ansible_playbook)
+                        check_run(run, emulator, "%s side-by-side playbook" % side)
+                        return timed_tasks(timer_file, emulator.log_entries())
+                per_side[side].append(attempts("peer %s seeds=%d run %d" % (side, seeds, run_index + 1), one_run))
             log("  peer seeds=%d run %d: %s" % (seeds, run_index + 1, "; ".join("%s %s" % (side, ", ".join(
                 "%s %.3f" % (k, v["seconds_per_item"]) for k, v in runs[-1].items())) for side, runs in per_side.items())))
         for task in PEER_TASKS:
@@ -504,14 +541,15 @@ def main(argv=None):
               "machine": "%d CPUs, Python %s" % (os.cpu_count() or 0, sys.version.split()[0]),
               "runs": options.runs, "options": vars(options)}
     started = time.monotonic()
-    for section, function in (("tasks", bench_tasks), ("scale", bench_scale), ("peer", bench_peer)):
+    os.makedirs(options.output_dir, exist_ok=True)
+    for section, function in (("tasks", bench_tasks), ("peer", bench_peer), ("scale", bench_scale)):
         if section in options.sections:
             log("==> %s" % section)
             section_started = time.monotonic()
             report[section] = function(options, workdir)
             report[section]["wall_seconds"] = round(time.monotonic() - section_started, 1)
+            playrun.write_json(os.path.join(options.output_dir, "bench.json"), report)  # keep what is done
     report["wall_seconds"] = round(time.monotonic() - started, 1)
-    os.makedirs(options.output_dir, exist_ok=True)
     playrun.write_json(os.path.join(options.output_dir, "bench.json"), report)
     text = markdown(report)
     playrun.write(os.path.join(options.output_dir, "bench.md"), text + "\n")

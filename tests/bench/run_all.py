@@ -426,6 +426,7 @@ def plot(scale, path):
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import NullFormatter, ScalarFormatter
     except ImportError:
         log("matplotlib is not installed (pip install -r tests/bench/requirements.txt): no plot")
         return None
@@ -440,6 +441,9 @@ def plot(scale, path):
                     axis.plot([p[0] for p in points], [p[1] for p in points], style, marker=marker, label=label)
         axis.set_xscale("log")
         axis.set_yscale("log")
+        for scale_axis in (axis.xaxis, axis.yaxis):
+            scale_axis.set_major_formatter(ScalarFormatter())
+            scale_axis.set_minor_formatter(NullFormatter())
         axis.set_xlabel("users (N)")
         axis.set_ylabel("wall time of the playbook (s, median)")
         axis.set_title({"create": "create N users", "noop": "re-run (no-op)"}[mode])
@@ -527,6 +531,7 @@ def parse_args(argv=None):
     parser.add_argument("--peer-reps", type=int, default=5)
     parser.add_argument("--output-dir", default=os.path.join(REPO_ROOT, "bench-results"))
     parser.add_argument("--plot", default=PLOT_PATH)
+    parser.add_argument("--from-json", metavar="BENCH_JSON", help="measure nothing: redo bench.md and the plot from this file")
     options = parser.parse_args(argv)
     if options.quick:
         options.runs, options.reps, options.peer_reps = 1, 3, 2
@@ -536,6 +541,10 @@ def parse_args(argv=None):
 
 def main(argv=None):
     options = parse_args(argv)
+    if options.from_json:
+        with open(options.from_json, encoding="utf-8") as handle:
+            report = json.load(handle)
+        return publish(report, options)
     workdir = tempfile.mkdtemp(prefix="ram-bench-")
     report = {"generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
               "machine": "%d CPUs, Python %s" % (os.cpu_count() or 0, sys.version.split()[0]),
@@ -551,6 +560,12 @@ def main(argv=None):
             playrun.write_json(os.path.join(options.output_dir, "bench.json"), report)  # keep what is done
     report["wall_seconds"] = round(time.monotonic() - started, 1)
     playrun.write_json(os.path.join(options.output_dir, "bench.json"), report)
+    log("work dir %s" % workdir)
+    return publish(report, options)
+
+
+def publish(report, options):
+    os.makedirs(options.output_dir, exist_ok=True)
     text = markdown(report)
     playrun.write(os.path.join(options.output_dir, "bench.md"), text + "\n")
     if "scale" in report and options.plot:
@@ -558,7 +573,7 @@ def main(argv=None):
         if plotted:
             log("plot: %s" % os.path.relpath(plotted, REPO_ROOT))
     print(text)
-    log("results: %s (work dir %s)" % (os.path.join(options.output_dir, "bench.json"), workdir))
+    log("results: %s" % os.path.join(options.output_dir, "bench.md"))
     return 0
 
 

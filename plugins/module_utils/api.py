@@ -96,11 +96,12 @@ class RamClient:
         raise RamApiError("InvalidResponse", "more than %d pages" % MAX_PAGES, action=action)
 
     @staticmethod
-    def _get_or_none(fetch):
+    def _get_or_none(fetch, absent_code=None):
+        """``fetch()``, or None when the entity does not exist (only ``absent_code`` when given)."""
         try:
             return fetch()
         except RamApiError as exc:
-            if exc.is_not_found():
+            if exc.code == absent_code if absent_code else exc.is_not_found():
                 return None
             raise
 
@@ -247,8 +248,10 @@ class RamClient:
                 "MFABindRequired": mfa_bind_required, "Status": status}
 
     def get_login_profile(self, upn):
+        """The profile, or None when the user has none; a missing user raises ``EntityNotExist.User``."""
         return self._get_or_none(
-            lambda: normalize_login_profile(self._call("ims", "GetLoginProfile", UserPrincipalName=upn).get("LoginProfile")))
+            lambda: normalize_login_profile(self._call("ims", "GetLoginProfile", UserPrincipalName=upn).get("LoginProfile")),
+            absent_code="EntityNotExist.User.LoginProfile")
 
     def create_login_profile(self, upn, password=None, password_reset_required=None, mfa_bind_required=None, status=None):
         params = self._login_profile_params(upn, password, password_reset_required, mfa_bind_required, status)

@@ -62,15 +62,11 @@ def read_login_profile(client, upn):
     "absent" and lead to a create.
     """
     try:
-        profile = client.get_login_profile(upn)
+        return client.get_login_profile(upn)
     except RamApiError as exc:
         if exc.code == "EntityNotExist.User":
             raise MissingUserError(upn)
         raise
-    if profile is None and client.get_user(upn=upn) is None:
-        # get_login_profile maps every EntityNotExist.* to None; tell the two cases apart.
-        raise MissingUserError(upn)
-    return profile
 
 
 def validate_desired(desired, update_password="on_create"):

@@ -28,12 +28,11 @@ POLICY = {"minimum_password_length": 12, "require_symbols": True, "require_numbe
 class FakeClient:
     """In-memory IMS login profiles with the RamClient method names and semantics used by the reconciler."""
 
-    def __init__(self, users=(UPN,), profiles=None, policy=None, fail=None, not_found_as_none=True):
+    def __init__(self, users=(UPN,), profiles=None, policy=None, fail=None):
         self.users = set(users)
         self.profiles = dict(profiles or {})
         self.policy = dict(POLICY if policy is None else policy)
         self.fail = dict(fail or {})
-        self.not_found_as_none = not_found_as_none
         self.calls = []
         self.sent_passwords = []
 
@@ -55,8 +54,6 @@ class FakeClient:
     def get_login_profile(self, upn):
         self._record("GetLoginProfile")
         if upn not in self.users:
-            if self.not_found_as_none:
-                return None
             raise RamApiError("EntityNotExist.User", "The user does not exist.", http_status=404)
         profile = self.profiles.get(upn)
         return dict(profile) if profile else None
@@ -120,9 +117,8 @@ def test_read_absent_profile_is_none():
     assert read_login_profile(FakeClient(), UPN) is None
 
 
-@pytest.mark.parametrize("not_found_as_none", [True, False])
-def test_read_missing_user_is_a_clear_error(not_found_as_none):
-    client = FakeClient(users=(), not_found_as_none=not_found_as_none)
+def test_read_missing_user_is_a_clear_error():
+    client = FakeClient(users=())
     with pytest.raises(MissingUserError) as err:
         read_login_profile(client, UPN)
     assert str(err.value).startswith("user alice@corp.onaliyun.com does not exist")
@@ -144,7 +140,7 @@ def test_create_then_rerun_is_ok_with_reads_only():
     client = FakeClient()
     first = ensure_login_profile(client, params(password=SECRET, mfa_bind_required=True, password_reset_required=True))
     assert first["changed"] is True
-    assert client.calls == ["GetLoginProfile", "GetUser", "GetPasswordPolicy", "CreateLoginProfile", "GetLoginProfile"]
+    assert client.calls == ["GetLoginProfile", "GetPasswordPolicy", "CreateLoginProfile", "GetLoginProfile"]
     assert client.sent_passwords == [SECRET]
     assert first["login_profile"]["mfa_bind_required"] is True
     assert first["login_profile"]["password_reset_required"] is True

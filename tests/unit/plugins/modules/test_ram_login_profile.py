@@ -44,7 +44,7 @@ def test_create_sends_the_password_once_and_returns_it_nowhere(run):
     create = [params for action, params in transport.calls if action == "CreateLoginProfile"]
     assert create == [{"UserPrincipalName": UPN, "Password": SECRET, "MFABindRequired": True, "PasswordResetRequired": True}]
     assert SECRET not in raw
-    assert transport.actions() == ["GetDefaultDomain", "GetLoginProfile", "GetUser", "GetPasswordPolicy",
+    assert transport.actions() == ["GetDefaultDomain", "GetLoginProfile", "GetPasswordPolicy",
                                    "CreateLoginProfile", "GetLoginProfile"]
 
 

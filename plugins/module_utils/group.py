@@ -79,16 +79,7 @@ def plan_group(current, desired):
     if name != old_name:
         update["new_group_name"] = name
         plan.note_change("group_name")
-    for field in ATTRIBUTES:
-        want = desired.get(field)
-        if want is None:
-            continue
-        have = current.get(field) or ""
-        plan.before[field] = have
-        plan.after[field] = want
-        if have != want:
-            update["new_" + field] = want
-            plan.note_change(field)
+    update.update(plan.compare_fields(current, desired, ATTRIBUTES))
     if update:
         changes = ", ".join(sorted(k[4:] for k in update))
         plan.add("update_group", "update %s of group %s" % (changes, old_name), group_name=old_name, **update)

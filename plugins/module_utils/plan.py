@@ -57,6 +57,24 @@ class Plan:
         if field not in self.changed_fields:
             self.changed_fields.append(field)
 
+    def compare_fields(self, current, desired, fields):
+        """Record before/after of each managed field (``desired`` None = unmanaged, a missing current value reads as "").
+
+        Returns the changed fields as ``new_<field>`` keyword arguments, the shape of the RAM Update* calls.
+        """
+        update = {}
+        for field in fields:
+            want = desired.get(field)
+            if want is None:
+                continue
+            have = current.get(field) or ""
+            self.before[field] = have
+            self.after[field] = want
+            if have != want:
+                update["new_" + field] = want
+                self.note_change(field)
+        return update
+
     @property
     def changed(self):
         return bool(self.steps)

@@ -273,22 +273,15 @@ def _plan_attributes(plan, current, desired, target_upn):
     if target_upn != upn:
         update["new_upn"] = target_upn
         plan.note_change("user_principal_name")
+    comparable = []
     for field in ATTRIBUTES:
-        want = desired.get(field)
-        if want is None:
-            continue
-        have = current.get(field)
-        if have is None and field in SITE_DEPENDENT:
+        if desired.get(field) is not None and current.get(field) is None and field in SITE_DEPENDENT:
             plan.warnings.append(
                 "%s: the API does not return the %s of %s (the international site leaves it out), so it cannot be compared "
                 "and is left unchanged; it is only set when a user is created" % (field, field.replace("_", " "), upn))
-            continue
-        have = have or ""
-        plan.before[field] = have
-        plan.after[field] = want
-        if have != want:
-            update["new_" + field] = want
-            plan.note_change(field)
+        else:
+            comparable.append(field)
+    update.update(plan.compare_fields(current, desired, comparable))
     if update:
         changes = ", ".join(sorted(k[4:] for k in update))
         plan.add("update_user", "update %s of %s" % (changes, upn), upn=upn, **update)

@@ -1082,11 +1082,13 @@ class RamBackend:
                                              params.boolean("MFABindRequired"), status)
         return self._ims_profile_view(user, profile, ("AutoDisableLoginStatus",))
 
-    def _ims_DeleteLoginProfile(self, params, caller):
-        user = self._ims_user_param(params)
+    def _delete_login_profile(self, user):
         self._profile_of(user)
         del self._state["login_profiles"][user["UserId"]]
         return {}
+
+    def _ims_DeleteLoginProfile(self, params, caller):
+        return self._delete_login_profile(self._ims_user_param(params))
 
     def _ram_profile_view(self, user, profile):
         return {"LoginProfile": {"UserName": user["UserName"], "PasswordResetRequired": profile["PasswordResetRequired"],
@@ -1110,10 +1112,7 @@ class RamBackend:
         return {}
 
     def _ram_DeleteLoginProfile(self, params, caller):
-        user = self._ram_user_param(params)
-        self._profile_of(user)
-        del self._state["login_profiles"][user["UserId"]]
-        return {}
+        return self._delete_login_profile(self._ram_user_param(params))
 
     # ----------------------------------------------------------------- AccessKeys
 
@@ -1133,59 +1132,58 @@ class RamBackend:
             raise fault("EntityNotExist.User.AccessKey")
         return key
 
-    def _ims_CreateAccessKey(self, params, caller):
-        key = self._create_access_key(self._ims_user_or_caller(params, caller))
+    # IMS and RAM share these actions; the handlers differ only in how they find the user (and RAM's
+    # ListAccessKeys leaves out UpdateDate).
+
+    def _new_access_key(self, user):
+        key = self._create_access_key(user)
         return {"AccessKey": {"AccessKeyId": key["AccessKeyId"], "AccessKeySecret": key["secret"],
                               "Status": key["Status"], "CreateDate": key["CreateDate"]}}
+
+    def _list_access_keys(self, user, fields):
+        keys = sorted(self._keys_of(user["UserId"]), key=lambda k: k["CreateDate"])
+        return {"AccessKeys": {"AccessKey": [dict((f, k[f]) for f in fields) for k in keys]}}
+
+    # user_lookup is called after the key id check: a missing UserAccessKeyId is reported first, as by the API
+    def _update_access_key(self, params, user_lookup):
+        akid = params.text("UserAccessKeyId", required=True)
+        status = params.text("Status", required=True)
+        if status not in ("Active", "Inactive"):
+            raise invalid("Status")
+        key = self._key_of_user(user_lookup(), akid)
+        key["Status"] = status
+        key["UpdateDate"] = self._now()
+        return {}
+
+    def _delete_access_key(self, params, user_lookup):
+        akid = params.text("UserAccessKeyId", required=True)
+        self._key_of_user(user_lookup(), akid)
+        del self._state["access_keys"][akid]
+        return {}
+
+    def _ims_CreateAccessKey(self, params, caller):
+        return self._new_access_key(self._ims_user_or_caller(params, caller))
 
     def _ims_ListAccessKeys(self, params, caller):
-        user = self._ims_user_or_caller(params, caller)
-        return {"AccessKeys": {"AccessKey": [
-            {"AccessKeyId": k["AccessKeyId"], "Status": k["Status"], "CreateDate": k["CreateDate"],
-             "UpdateDate": k["UpdateDate"]} for k in sorted(self._keys_of(user["UserId"]), key=lambda k: k["CreateDate"])]}}
+        return self._list_access_keys(self._ims_user_or_caller(params, caller), ("AccessKeyId", "Status", "CreateDate", "UpdateDate"))
 
     def _ims_UpdateAccessKey(self, params, caller):
-        akid = params.text("UserAccessKeyId", required=True)
-        status = params.text("Status", required=True)
-        if status not in ("Active", "Inactive"):
-            raise invalid("Status")
-        key = self._key_of_user(self._ims_user_or_caller(params, caller), akid)
-        key["Status"] = status
-        key["UpdateDate"] = self._now()
-        return {}
+        return self._update_access_key(params, lambda: self._ims_user_or_caller(params, caller))
 
     def _ims_DeleteAccessKey(self, params, caller):
-        akid = params.text("UserAccessKeyId", required=True)
-        self._key_of_user(self._ims_user_or_caller(params, caller), akid)
-        del self._state["access_keys"][akid]
-        return {}
+        return self._delete_access_key(params, lambda: self._ims_user_or_caller(params, caller))
 
     def _ram_CreateAccessKey(self, params, caller):
-        key = self._create_access_key(self._ram_user_or_caller(params, caller))
-        return {"AccessKey": {"AccessKeyId": key["AccessKeyId"], "AccessKeySecret": key["secret"],
-                              "Status": key["Status"], "CreateDate": key["CreateDate"]}}
+        return self._new_access_key(self._ram_user_or_caller(params, caller))
 
     def _ram_ListAccessKeys(self, params, caller):
-        user = self._ram_user_or_caller(params, caller)
-        return {"AccessKeys": {"AccessKey": [
-            {"AccessKeyId": k["AccessKeyId"], "Status": k["Status"], "CreateDate": k["CreateDate"]}
-            for k in sorted(self._keys_of(user["UserId"]), key=lambda k: k["CreateDate"])]}}
+        return self._list_access_keys(self._ram_user_or_caller(params, caller), ("AccessKeyId", "Status", "CreateDate"))
 
     def _ram_UpdateAccessKey(self, params, caller):
-        akid = params.text("UserAccessKeyId", required=True)
-        status = params.text("Status", required=True)
-        if status not in ("Active", "Inactive"):
-            raise invalid("Status")
-        key = self._key_of_user(self._ram_user_or_caller(params, caller), akid)
-        key["Status"] = status
-        key["UpdateDate"] = self._now()
-        return {}
+        return self._update_access_key(params, lambda: self._ram_user_or_caller(params, caller))
 
     def _ram_DeleteAccessKey(self, params, caller):
-        akid = params.text("UserAccessKeyId", required=True)
-        self._key_of_user(self._ram_user_or_caller(params, caller), akid)
-        del self._state["access_keys"][akid]
-        return {}
+        return self._delete_access_key(params, lambda: self._ram_user_or_caller(params, caller))
 
     # ----------------------------------------------------------------- MFA
 
@@ -1340,38 +1338,47 @@ class RamBackend:
     def _ims_GetGroup(self, params, caller):
         return {"Group": self._group_view(self._group_param(params), with_display_name=True)}
 
-    def _ims_UpdateGroup(self, params, caller):
+    # IMS and RAM share these group actions; RAM groups have no display name and RAM names users by UserName.
+
+    def _update_group_from_params(self, params, with_display_name):
         group = self._group_param(params)
         new_name = params.text("NewGroupName")
         if new_name is not None:
             check_name(new_name, "NewGroupName")
-        new_display_name = params.text("NewDisplayName")
+        new_display_name = params.text("NewDisplayName") if with_display_name else None
         if new_display_name is not None:
             check_length(new_display_name, "NewDisplayName", 24, 1)
         new_comments = params.text("NewComments")
         if new_comments:
             check_length(new_comments, "NewComments", 128)
         self._update_group(group, new_name, new_display_name, new_comments)
-        return {"Group": self._group_view(group, with_display_name=True)}
+        return {"Group": self._group_view(group, with_display_name=with_display_name)}
+
+    def _list_groups(self, params, with_display_name):
+        chunk, truncated, marker = page(list(self._state["groups"].values()),
+                                        lambda g: (g["GroupName"].lower(), g["GroupId"]), params, 100, 1000)
+        return paged({"Groups": {"Group": [self._group_view(g, with_display_name=with_display_name) for g in chunk]}}, truncated, marker)
+
+    def _change_membership(self, params, user_lookup, change):
+        group = self._group_param(params)
+        change(user_lookup(params), group)
+        return {}
+
+    def _ims_UpdateGroup(self, params, caller):
+        return self._update_group_from_params(params, with_display_name=True)
 
     def _ims_DeleteGroup(self, params, caller):
         self._delete_group(self._group_param(params))
         return {}
 
     def _ims_ListGroups(self, params, caller):
-        chunk, truncated, marker = page(list(self._state["groups"].values()),
-                                        lambda g: (g["GroupName"].lower(), g["GroupId"]), params, 100, 1000)
-        return paged({"Groups": {"Group": [self._group_view(g, with_display_name=True) for g in chunk]}}, truncated, marker)
+        return self._list_groups(params, with_display_name=True)
 
     def _ims_AddUserToGroup(self, params, caller):
-        group = self._group_param(params)
-        self._add_user_to_group(self._ims_user_param(params), group)
-        return {}
+        return self._change_membership(params, self._ims_user_param, self._add_user_to_group)
 
     def _ims_RemoveUserFromGroup(self, params, caller):
-        group = self._group_param(params)
-        self._remove_user_from_group(self._ims_user_param(params), group)
-        return {}
+        return self._change_membership(params, self._ims_user_param, self._remove_user_from_group)
 
     def _ims_ListGroupsForUser(self, params, caller):
         return self._groups_for_user(self._ims_user_param(params), with_display_name=True)
@@ -1398,34 +1405,20 @@ class RamBackend:
         return {"Group": self._group_view(self._group_param(params), with_display_name=False)}
 
     def _ram_UpdateGroup(self, params, caller):
-        group = self._group_param(params)
-        new_name = params.text("NewGroupName")
-        if new_name is not None:
-            check_name(new_name, "NewGroupName")
-        new_comments = params.text("NewComments")
-        if new_comments:
-            check_length(new_comments, "NewComments", 128)
-        self._update_group(group, new_name, None, new_comments)
-        return {"Group": self._group_view(group, with_display_name=False)}
+        return self._update_group_from_params(params, with_display_name=False)
 
     def _ram_DeleteGroup(self, params, caller):
         self._delete_group(self._group_param(params))
         return {}
 
     def _ram_ListGroups(self, params, caller):
-        chunk, truncated, marker = page(list(self._state["groups"].values()),
-                                        lambda g: (g["GroupName"].lower(), g["GroupId"]), params, 100, 1000)
-        return paged({"Groups": {"Group": [self._group_view(g, with_display_name=False) for g in chunk]}}, truncated, marker)
+        return self._list_groups(params, with_display_name=False)
 
     def _ram_AddUserToGroup(self, params, caller):
-        group = self._group_param(params)
-        self._add_user_to_group(self._ram_user_param(params), group)
-        return {}
+        return self._change_membership(params, self._ram_user_param, self._add_user_to_group)
 
     def _ram_RemoveUserFromGroup(self, params, caller):
-        group = self._group_param(params)
-        self._remove_user_from_group(self._ram_user_param(params), group)
-        return {}
+        return self._change_membership(params, self._ram_user_param, self._remove_user_from_group)
 
     def _ram_ListGroupsForUser(self, params, caller):
         return self._groups_for_user(self._ram_user_param(params), with_display_name=False)

@@ -103,7 +103,7 @@ integration-oldest: venv-oldest
 
 packaging: venv
 	@echo "==> Packaging: galaxy build/install, ansible-doc, smoke from the installed copy, EE context, AWX jobs via ansible-runner"
-	$(PYTEST_ENV) $(VENV)/bin/python -m pytest -q -ra tests/packaging
+	PYTHONDONTWRITEBYTECODE=1 $(VENV)/bin/python -m pytest -q -ra tests/packaging
 
 # ---------------------------------------------------------------- gates
 

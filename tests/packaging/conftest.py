@@ -32,9 +32,13 @@ def ansible_bin(name):
 
 
 def clean_environment(extra=None):
-    """os.environ without the developer's Alibaba credentials, Ansible config or collection paths."""
+    """os.environ without the developer's Alibaba credentials, Ansible config or collection paths.
+
+    PYTHONPATH goes too: ansible finds collections on sys.path, so the work tree's
+    .build/collections would make ansible-galaxy think the collection is already installed.
+    """
     env = dict((name, value) for name, value in os.environ.items()
-               if not name.startswith(("ALIBABA_CLOUD_", "ALICLOUD_", "ANSIBLE_")))
+               if not name.startswith(("ALIBABA_CLOUD_", "ALICLOUD_", "ANSIBLE_")) and name != "PYTHONPATH")
     env.update(extra or {})
     return env
 

@@ -67,8 +67,9 @@ def test_credential_type_is_well_formed():
     assert not [name for name in injectors["env"] if name.startswith("ANSIBLE_")]  # reserved by AWX
 
 
-def test_injected_names_are_the_ones_the_modules_read():
+def test_injected_names_are_the_ones_the_modules_read(installed, monkeypatch):
     """Every injected variable is read by the credential chain, and empty optional inputs count as unset."""
+    monkeypatch.syspath_prepend(installed.collections_path)
     from ansible_collections.aliyun.ram.plugins.module_utils.credentials import resolve_credentials
 
     options = dict.fromkeys(("access_key_id", "access_key_secret", "security_token", "profile", "ecs_role_name",

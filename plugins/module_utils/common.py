@@ -141,3 +141,25 @@ def fail_on_error(module, exc, msg=None):
         module.fail_json(msg=text, exception=exception)
     # Anything else is a bug; show its type, not its text, which may hold request data.
     module.fail_json(msg="%s: unexpected %s" % (msg or "internal error", type(exc).__name__), exception=exception)
+
+
+def run_module(module, task, validate=None, finish=None):
+    """Run one module task and end the module; never returns.
+
+    ``validate()`` runs first (checks that need no connection, so they fail before any credential lookup), then
+    ``task(client)``. The result's ``warnings`` go to ``module.warn``, the rest to ``finish(result)`` (default:
+    ``module.exit_json``). A RamError fails the task through :func:`fail_on_error`.
+    """
+    try:
+        if validate is not None:
+            validate()
+        result = task(client_from_module(module))
+    except RamError as exc:
+        fail_on_error(module, exc)
+    else:
+        for warning in result.pop("warnings", []):
+            module.warn(warning)
+        if finish is None:
+            module.exit_json(**result)
+        else:
+            finish(result)

@@ -132,12 +132,7 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.aliyun.ram.plugins.module_utils.common import (
-    client_from_module,
-    connection_argument_spec,
-    fail_on_error,
-)
-from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamError
+from ansible_collections.aliyun.ram.plugins.module_utils.common import connection_argument_spec, run_module
 from ansible_collections.aliyun.ram.plugins.module_utils.group import ensure_group
 
 
@@ -156,13 +151,7 @@ def argument_spec():
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    try:
-        client = client_from_module(module)
-        result = ensure_group(client, module.params, check_mode=module.check_mode, diff=module._diff)
-    except RamError as exc:
-        fail_on_error(module, exc)
-    else:
-        module.exit_json(**result)
+    run_module(module, lambda client: ensure_group(client, module.params, check_mode=module.check_mode, diff=module._diff))
 
 
 if __name__ == "__main__":

@@ -180,12 +180,7 @@ actions:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.aliyun.ram.plugins.module_utils.common import (
-    client_from_module,
-    connection_argument_spec,
-    fail_on_error,
-)
-from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamError
+from ansible_collections.aliyun.ram.plugins.module_utils.common import connection_argument_spec, run_module
 from ansible_collections.aliyun.ram.plugins.module_utils.login_profile import ensure_login_profile, validate_params
 
 
@@ -205,16 +200,8 @@ def argument_spec():
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    try:
-        validate_params(module.params)
-        client = client_from_module(module)
-        result = ensure_login_profile(client, module.params, check_mode=module.check_mode, diff=module._diff)
-    except RamError as exc:
-        fail_on_error(module, exc)
-    else:
-        for warning in result.pop("warnings"):
-            module.warn(warning)
-        module.exit_json(**result)
+    run_module(module, lambda client: ensure_login_profile(client, module.params, check_mode=module.check_mode, diff=module._diff),
+               validate=lambda: validate_params(module.params))
 
 
 if __name__ == "__main__":

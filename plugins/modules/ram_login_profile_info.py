@@ -99,12 +99,7 @@ login_profile:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.aliyun.ram.plugins.module_utils.common import (
-    client_from_module,
-    connection_argument_spec,
-    fail_on_error,
-)
-from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamError
+from ansible_collections.aliyun.ram.plugins.module_utils.common import connection_argument_spec, run_module
 from ansible_collections.aliyun.ram.plugins.module_utils.login_profile import read_login_profile_info
 
 
@@ -116,13 +111,7 @@ def argument_spec():
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    try:
-        client = client_from_module(module)
-        result = read_login_profile_info(client, module.params["name"])
-    except RamError as exc:
-        fail_on_error(module, exc)
-    else:
-        module.exit_json(**result)
+    run_module(module, lambda client: read_login_profile_info(client, module.params["name"]))
 
 
 if __name__ == "__main__":

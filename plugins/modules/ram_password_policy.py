@@ -162,12 +162,7 @@ changed_fields:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.aliyun.ram.plugins.module_utils.common import (
-    client_from_module,
-    connection_argument_spec,
-    fail_on_error,
-)
-from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamError
+from ansible_collections.aliyun.ram.plugins.module_utils.common import connection_argument_spec, run_module
 from ansible_collections.aliyun.ram.plugins.module_utils.password_policy import (
     POLICY_FIELDS,
     ensure_password_policy,
@@ -198,14 +193,8 @@ def argument_spec():
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     desired = dict((field, module.params[field]) for field in POLICY_FIELDS)
-    try:
-        validate_password_policy(desired)
-        client = client_from_module(module)
-        result = ensure_password_policy(client, desired, check_mode=module.check_mode, diff=module._diff)
-    except RamError as exc:
-        fail_on_error(module, exc)
-    else:
-        module.exit_json(**result)
+    run_module(module, lambda client: ensure_password_policy(client, desired, check_mode=module.check_mode, diff=module._diff),
+               validate=lambda: validate_password_policy(desired))
 
 
 if __name__ == "__main__":

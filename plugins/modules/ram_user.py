@@ -278,12 +278,7 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.aliyun.ram.plugins.module_utils.common import (
-    client_from_module,
-    connection_argument_spec,
-    fail_on_error,
-)
-from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamError
+from ansible_collections.aliyun.ram.plugins.module_utils.common import connection_argument_spec, run_module
 from ansible_collections.aliyun.ram.plugins.module_utils.user import ensure_user
 
 
@@ -317,15 +312,7 @@ def main():
         mutually_exclusive=[("rename_from", "user_id")],
         required_by={"rename_from": "name"},
     )
-    try:
-        client = client_from_module(module)
-        result = ensure_user(client, module.params, check_mode=module.check_mode, diff=module._diff)
-    except RamError as exc:
-        fail_on_error(module, exc)
-    else:
-        for warning in result.pop("warnings", []):
-            module.warn(warning)
-        module.exit_json(**result)
+    run_module(module, lambda client: ensure_user(client, module.params, check_mode=module.check_mode, diff=module._diff))
 
 
 if __name__ == "__main__":

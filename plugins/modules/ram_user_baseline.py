@@ -286,12 +286,7 @@ from ansible_collections.aliyun.ram.plugins.module_utils.batch import (
     failure_message,
     run_batch,
 )
-from ansible_collections.aliyun.ram.plugins.module_utils.common import (
-    client_from_module,
-    connection_argument_spec,
-    fail_on_error,
-)
-from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamError
+from ansible_collections.aliyun.ram.plugins.module_utils.common import connection_argument_spec, run_module
 
 USER_ENTRY_OPTIONS = dict(
     name=dict(type="str", required=True),
@@ -335,18 +330,16 @@ def argument_spec():
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     options = BatchOptions(**dict((name, module.params[name]) for name in OPTION_NAMES))
-    try:
-        client = client_from_module(module)
-        summary = run_batch(client, module.params["users"], options, check_mode=module.check_mode, diff=module._diff)
-    except RamError as exc:
-        fail_on_error(module, exc)
-    else:
-        for warning in summary.pop("warnings"):
-            module.warn(warning)
-        message = failure_message(summary)
-        if message:
-            module.fail_json(msg=message, **summary)
-        module.exit_json(**summary)
+    run_module(module, lambda client: run_batch(client, module.params["users"], options, check_mode=module.check_mode, diff=module._diff),
+               finish=lambda summary: exit_with_summary(module, summary))
+
+
+def exit_with_summary(module, summary):
+    """Fail the task when any user failed (the summary still reports every user), else exit with it."""
+    message = failure_message(summary)
+    if message:
+        module.fail_json(msg=message, **summary)
+    module.exit_json(**summary)
 
 
 if __name__ == "__main__":

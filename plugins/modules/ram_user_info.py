@@ -182,12 +182,7 @@ users:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.aliyun.ram.plugins.module_utils.common import (
-    client_from_module,
-    connection_argument_spec,
-    fail_on_error,
-)
-from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamError
+from ansible_collections.aliyun.ram.plugins.module_utils.common import connection_argument_spec, run_module
 from ansible_collections.aliyun.ram.plugins.module_utils.user import INCLUDE_CHOICES, find_users
 
 
@@ -207,14 +202,9 @@ def argument_spec():
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     params = module.params
-    try:
-        client = client_from_module(module)
-        users = find_users(client, name=params["name"], user_id=params["user_id"], name_prefix=params["name_prefix"],
-                           name_regex=params["name_regex"], group=params["group"], include=params["include"])
-    except RamError as exc:
-        fail_on_error(module, exc)
-    else:
-        module.exit_json(changed=False, users=users)
+    run_module(module, lambda client: dict(changed=False, users=find_users(
+        client, name=params["name"], user_id=params["user_id"], name_prefix=params["name_prefix"],
+        name_regex=params["name_regex"], group=params["group"], include=params["include"])))
 
 
 if __name__ == "__main__":

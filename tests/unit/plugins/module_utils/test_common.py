@@ -272,3 +272,36 @@ def test_failure_traceback_of_an_unexpected_error_hides_its_text(capsys, traceba
     result = failure(capsys, fail)
     assert "hunter2" not in json.dumps(result)
     assert "KeyError" in json.dumps(result["exception"])
+
+
+# --- run_module ---------------------------------------------------------------------------
+
+
+def test_run_module_validates_before_it_looks_for_credentials(capsys):
+    # No credentials at all: the validation error must win, not the credential error.
+    def invalid():
+        raise ValidationError("display_name", "too long")
+
+    module = make_module({})
+    result = failure(capsys, lambda: common.run_module(module, lambda client: {"changed": True}, validate=invalid))
+    assert result["msg"] == "display_name: too long"
+
+
+def test_run_module_fails_a_ram_error_of_the_task_safely(capsys):
+    def task(client):
+        raise RamApiError("EntityNotExist.User", "The user does not exist.", request_id="R1", http_status=404)
+
+    module = make_module({"access_key_id": "a", "access_key_secret": SECRET})
+    result = failure(capsys, lambda: common.run_module(module, task))
+    assert result["msg"].startswith("EntityNotExist.User")
+    assert result["error"]["code"] == "EntityNotExist.User"
+    assert SECRET not in json.dumps(result)
+
+
+def test_run_module_reports_warnings_and_hands_the_rest_to_finish():
+    module = make_module({"access_key_id": "a", "access_key_secret": SECRET})
+    finished = []
+    common.run_module(module, lambda client: {"changed": False, "warnings": ["careful"], "client": client}, finish=finished.append)
+    assert module.warnings_seen == ["careful"]
+    assert len(finished) == 1 and "warnings" not in finished[0]
+    assert isinstance(finished[0]["client"], RamClient)

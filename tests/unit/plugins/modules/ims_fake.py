@@ -17,6 +17,7 @@ import pytest
 
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.aliyun.ram.plugins.module_utils import common
 from ansible_collections.aliyun.ram.plugins.module_utils.api import RamClient
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError
 
@@ -131,7 +132,7 @@ class FakeImsTransport:
 
 def run_module(module, args, transport, monkeypatch, capsys, check_mode=False, diff=False):
     """Run ``module.main()`` with ``args`` against ``transport``; returns the parsed JSON result."""
-    monkeypatch.setattr(module, "client_from_module", lambda ansible_module: RamClient(transport))
+    monkeypatch.setattr(common, "client_from_module", lambda ansible_module: RamClient(transport))
     full_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
     with patch_module_args(full_args):
         with pytest.raises(SystemExit):

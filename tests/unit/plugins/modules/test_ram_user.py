@@ -12,6 +12,7 @@ import pytest
 
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.aliyun.ram.plugins.module_utils import common
 from ansible_collections.aliyun.ram.plugins.modules import ram_user
 from ansible_collections.aliyun.ram.tests.unit.plugins.module_utils.fake_ram_client import DOMAIN, FakeRamClient
 
@@ -19,7 +20,7 @@ ALICE = "alice@" + DOMAIN
 
 
 def run(module, args, client, monkeypatch, capsys, check_mode=False, diff=False):
-    monkeypatch.setattr(module, "client_from_module", lambda ansible_module: client)
+    monkeypatch.setattr(common, "client_from_module", lambda ansible_module: client)
     with patch_module_args(dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)):
         with pytest.raises(SystemExit):
             module.main()

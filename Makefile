@@ -30,12 +30,12 @@ define describe_venv
 endef
 
 .PHONY: help venv venv-oldest tools collection units units-newest units-oldest integration integration-newest \
-        integration-oldest packaging sanity ansible-test-units stage lint importer changelog-lint demo test clean \
-        bench-onboarding
+        integration-oldest packaging reliability sanity ansible-test-units stage lint importer changelog-lint demo test clean \
+        bench-onboarding bench soak
 
 help:
 	@sed -n '2,5p' Makefile | sed 's/^# \{0,1\}//'
-	@echo "Other targets: units integration packaging sanity ansible-test-units lint importer changelog-lint bench-onboarding clean"
+	@echo "Other targets: units integration packaging sanity ansible-test-units lint importer changelog-lint reliability bench bench-onboarding soak clean"
 
 # ---------------------------------------------------------------- environments
 
@@ -105,6 +105,10 @@ packaging: venv
 	@echo "==> Packaging: galaxy build/install, ansible-doc, smoke from the installed copy, EE context, AWX jobs via ansible-runner"
 	PYTHONDONTWRITEBYTECODE=1 $(VENV)/bin/python -m pytest -q -ra tests/packaging
 
+reliability: venv
+	@echo "==> Reliability and security: secret scan at -vvvv, TLS, bad-input matrix, small fault soak"
+	$(PYTEST_ENV) $(VENV)/bin/python -m pytest -q -ra tests/security tests/soak
+
 # ---------------------------------------------------------------- gates
 
 # ansible-test needs the tree at .../ansible_collections/aliyun/ram; it gets a fresh copy of the
@@ -160,13 +164,22 @@ demo: venv
 
 test:
 	@echo "==> Running every gate; each stage is timed"
-	.ci/run-stages units integration packaging sanity ansible-test-units lint importer changelog-lint
+	.ci/run-stages units integration packaging reliability sanity ansible-test-units lint importer changelog-lint
 
 # ---------------------------------------------------------------- benchmarks (not part of make test)
 
 bench-onboarding: venv
 	@echo "==> Onboarding benchmark: 500 users against the emulator at --latency-ms 20 (medians of 3)"
 	$(VENV)/bin/python tests/bench/bench_onboarding.py
+
+bench: venv
+	@echo "==> All benchmarks (per-task cost, onboarding scale, API calls, peer side by side); results in bench-results/"
+	$(VENV)/bin/pip install -q -r tests/bench/requirements.txt
+	$(VENV)/bin/python tests/bench/run_all.py
+
+soak: venv
+	@echo "==> Fault soak: 300 users, throttle 0.2, 5xx 0.05, drops 0.02, 5 ms latency; interruptions; STS expiry"
+	$(VENV)/bin/python tests/soak/soak.py --users 300 --throttle-rate 0.2 --error-rate 0.05 --drop-rate 0.02 --latency-ms 5
 
 clean:
 	rm -rf $(VENV) $(VENV_OLDEST) $(VENV_TOOLS) $(BUILD)/collections $(BUILD)/ansible-test $(BUILD)/dist \

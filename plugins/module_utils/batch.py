@@ -43,6 +43,9 @@ USER_FIELDS = ("display_name", "email", "mobile_phone", "comments")
 DEFAULT_MAX_CONCURRENCY = 8
 MAX_CONCURRENCY_LIMIT = 64
 PASSWORD_FILE_SUFFIX = ".password"
+# Written just before CreateLoginProfile and renamed after it, so an interrupted run never leaves a
+# console login whose password nobody has: the next run reuses or promotes the pending file.
+PENDING_SUFFIX = ".pending"
 PROFILE_FIELD_PREFIX = "login_profile."
 REDACTED = "********"
 
@@ -267,8 +270,29 @@ class PasswordVault:
             self.warnings.append("password_dir %s can be listed by other local users; the password files themselves "
                                  "are readable only by their owner (0600)" % self.directory)
 
-    def write(self, upn, password):
+    def pending_path_for(self, upn):
+        return self.path_for(upn) + PENDING_SUFFIX
+
+    def read_pending(self, upn):
+        """The password an interrupted run wrote just before CreateLoginProfile, or None."""
+        try:
+            with open(self.pending_path_for(upn), encoding="utf-8") as handle:
+                return handle.read().strip() or None
+        except (IOError, OSError):
+            return None
+
+    def write_pending(self, upn, password):
+        """Before CreateLoginProfile: keep the password where a crash cannot lose it."""
+        return self.write(upn, password, path=self.pending_path_for(upn))
+
+    def promote(self, upn):
+        """After CreateLoginProfile: the pending file becomes the password file."""
         path = self.path_for(upn)
+        os.replace(self.pending_path_for(upn), path)
+        return path
+
+    def write(self, upn, password, path=None):
+        path = path or self.path_for(upn)
         flags = os.O_CREAT | os.O_WRONLY | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
         descriptor = os.open(path, flags, 0o600)
         try:
@@ -296,6 +320,8 @@ class UserOutcome:
         self.generated_password = None
         self.planned_password_file = None
         self.password_file = None
+        self.orphan_password = False
+        self.recovery_warning = None
 
     @property
     def changed(self):
@@ -313,7 +339,7 @@ class UserOutcome:
             "changed": self.changed,
             "changed_fields": list(plan.changed_fields),
             "changes": plan.summaries() if (check_mode or self.error is None) else list(self.done),
-            "warnings": list(plan.warnings),
+            "warnings": list(plan.warnings) + ([self.recovery_warning] if self.recovery_warning else []),
         }
         # check mode names the file a real run would write; a real run names only a file it wrote
         password_file = self.planned_password_file if check_mode else self.password_file
@@ -370,9 +396,15 @@ class BatchRun:
             if spec.password:
                 desired["password"] = spec.password
             else:
-                outcome.generated_password = generate_password(policy, user_name=outcome.upn)
+                # an interrupted run may have left the password it was about to send: reuse it
+                outcome.generated_password = self.vault.read_pending(outcome.upn) or \
+                    generate_password(policy, user_name=outcome.upn)
                 desired["password"] = outcome.generated_password
                 outcome.planned_password_file = self.vault.path_for(outcome.upn)
+        elif self.vault is not None and not spec.password and not os.path.exists(self.vault.path_for(outcome.upn)) \
+                and self.vault.read_pending(outcome.upn):
+            # the profile was created with the pending password, then the run died before renaming it
+            outcome.orphan_password = True
         return profile_reconciler.plan_login_profile(profile_current, desired, update_password="on_create",
                                                      policy=policy, user_name=outcome.upn)
 
@@ -428,6 +460,8 @@ class BatchRun:
                 outcome.action = "unchanged"
             elif not self.check_mode:
                 self._apply(outcome)
+            if outcome.orphan_password:
+                self._recover_password_file(outcome)
         except RamError as exc:
             outcome.error = _error_dict(exc, outcome)
         except Exception as exc:  # pylint: disable=broad-except
@@ -437,18 +471,29 @@ class BatchRun:
 
     def _apply(self, outcome):
         for step in outcome.plan.steps:
+            creates_login = step.method == "create_login_profile" and outcome.generated_password
+            if creates_login:
+                self._save_pending_password(outcome)
             getattr(self.client, step.method)(**step.kwargs)
             outcome.done.append(step.summary)
-            if step.method == "create_login_profile" and outcome.generated_password:
-                self._save_password(outcome)
+            if creates_login:
+                outcome.password_file = self.vault.promote(outcome.upn)
 
-    def _save_password(self, outcome):
+    def _save_pending_password(self, outcome):
         try:
-            outcome.password_file = self.vault.write(outcome.upn, outcome.generated_password)
+            self.vault.write_pending(outcome.upn, outcome.generated_password)
         except OSError as exc:
-            outcome.password_file = None
-            raise RamError("the login profile of %s was created, but its initial password could not be written to %s (%s); "
-                           "reset the password" % (outcome.upn, self.vault.directory, exc.strerror))
+            raise RamError("the initial password of %s could not be written to %s (%s); its console login was not created"
+                           % (outcome.upn, self.vault.directory, exc.strerror))
+
+    def _recover_password_file(self, outcome):
+        message = "%s: an interrupted run created its console login; its initial password file" % outcome.upn
+        if self.check_mode:
+            outcome.planned_password_file = self.vault.path_for(outcome.upn)
+            outcome.recovery_warning = message + " would be restored from %s" % self.vault.pending_path_for(outcome.upn)
+        else:
+            outcome.password_file = self.vault.promote(outcome.upn)
+            outcome.recovery_warning = message + " was restored"
 
     # -- the whole run ------------------------------------------------------------
 

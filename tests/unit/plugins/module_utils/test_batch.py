@@ -455,3 +455,48 @@ def test_user_spec_repr_never_shows_the_password():
     spec = batch.build_spec(0, {"name": "alice", "password": "Top-Secret-99"}, BatchOptions())
     assert "Top-Secret-99" not in repr(spec)
     assert spec.console_login is True
+
+
+# ---------------------------------------------------------------- interrupted runs and password files
+
+
+def test_password_sent_by_an_interrupted_create_is_reused_by_the_next_run(tmp_path):
+    """CreateLoginProfile fails (or the run dies) after the pending file is written: the re-run sends the same password."""
+    account = FakeAccount()
+    upn = "user00@" + DOMAIN
+    account.fail[("create_login_profile", upn)] = RamApiError("ServiceUnavailable", "try later", http_status=503)
+    first = by_name(run_batch(account, team(1), options(tmp_path)))
+    assert first["user00"]["action"] == "failed" and upn not in account.profiles
+    pending = os.path.join(str(tmp_path / "pw"), upn + ".password.pending")
+    with open(pending) as handle:
+        kept = handle.read().strip()
+    assert stat.S_IMODE(os.stat(pending).st_mode) == 0o600
+
+    del account.fail[("create_login_profile", upn)]
+    second = by_name(run_batch(account, team(1), options(tmp_path)))
+    assert second["user00"]["action"] == "updated"
+    assert account.passwords[upn] == kept
+    with open(second["user00"]["password_file"]) as handle:
+        assert handle.read().strip() == kept
+    assert not os.path.exists(pending)
+
+
+def test_password_file_lost_after_the_create_is_restored_without_any_write(tmp_path):
+    """The run died between CreateLoginProfile and the rename: the next run restores the file, writes nothing."""
+    account = FakeAccount()
+    run_batch(account, team(1), options(tmp_path))
+    upn = "user00@" + DOMAIN
+    final = os.path.join(str(tmp_path / "pw"), upn + ".password")
+    os.rename(final, final + ".pending")  # the state a crash right after CreateLoginProfile leaves
+    account.calls = []
+
+    checked = by_name(run_batch(account, team(1), options(tmp_path), check_mode=True))
+    assert checked["user00"]["password_file"] == final and not os.path.exists(final)
+    assert any("would be restored" in text for text in checked["user00"]["warnings"])
+
+    restored = by_name(run_batch(account, team(1), options(tmp_path)))
+    assert restored["user00"]["action"] == "unchanged"
+    assert any("was restored" in text for text in restored["user00"]["warnings"])
+    with open(final) as handle:
+        assert handle.read().strip() == account.passwords[upn]
+    assert not [call for call in account.calls if not call[0].startswith(("get_", "list_"))]

@@ -329,9 +329,14 @@ class Transport:
             response = self.session.post(url, data=b"", headers=headers, timeout=self.timeout, verify=self.verify,
                                          allow_redirects=False)
         except requests.exceptions.SSLError as exc:
-            # A TLS failure will not heal by retrying; the exception text never holds the URL's query.
-            return _Attempt(error=RamApiError("SSLError", "TLS error talking to %s: %s" % (host, type(exc).__name__),
-                                              action=action), reached_server=False)
+            # A TLS failure will not heal by retrying. The exception text holds the URL (and its query, which
+            # may carry a password), so it is only searched, never shown.
+            if "certificate verify failed" in str(exc).lower():
+                message = ("TLS certificate verification failed for %s: its certificate is not trusted; give the CA "
+                           "that signed it with ca_bundle (or, for testing only, set validate_certs: false)" % host)
+            else:
+                message = "TLS error talking to %s: %s" % (host, type(exc).__name__)
+            return _Attempt(error=RamApiError("SSLError", message, action=action), reached_server=False)
         except (requests.exceptions.ConnectTimeout, requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
             connect_failed = _connect_failed(exc)
             kind = "could not connect to" if connect_failed else "no answer from"

@@ -96,11 +96,10 @@ def test_self_signed_certificate_is_refused_by_default(tls_run):
     assert entries and entries[0]["action"] != "ListUsers"
 
 
-@pytest.mark.xfail(strict=True, reason="transport.py reports only 'TLS error ... SSLError', not why (reported to the lead)")
 def test_refusal_message_names_certificate_verification(tls_run):
     results, _entries = tls_run
     message = results["default"]["msg"].lower()
-    assert "certificate" in message and "verif" in message, message
+    assert "certificate" in message and "verif" in message and "ca_bundle" in message, message
 
 
 def test_ca_bundle_makes_it_trusted_without_warning(tls_run):

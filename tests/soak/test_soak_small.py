@@ -18,13 +18,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import soak  # noqa: E402  (tests/soak is not a package)
 
-# Checks that expose a known defect rather than a regression; each is reported to the module's owner.
-PASSWORD_FILE_GAP = ("ram_user_baseline writes a generated password only after CreateLoginProfile returns; an interruption "
-                     "in between leaves a login profile whose password nobody knows, and the next run does not repair it")
-KNOWN_GAPS = {
-    ("sigint", "every generated password has its file"): PASSWORD_FILE_GAP,
-    ("sigkill", "every generated password has its file"): PASSWORD_FILE_GAP,
-}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +34,7 @@ def workdir(tmp_path):
 
 
 def assert_checks(name, report):
-    failed = [check for check, passed in report["checks"].items() if not passed and (name, check) not in KNOWN_GAPS]
+    failed = [check for check, passed in report["checks"].items() if not passed]
     assert not failed, "%s: failed checks %s\n%s" % (name, failed, report)
 
 
@@ -55,9 +48,6 @@ def test_fault_soak_converges_without_duplicates_and_reruns_clean(options, workd
 def test_interrupted_run_converges_on_rerun(options, workdir, name, signum):
     report = soak.scenario_interrupted(options, workdir, name, signum)
     assert_checks(name, report)
-    for (scenario, check), reason in KNOWN_GAPS.items():
-        if scenario == name and not report["checks"][check]:
-            pytest.xfail("%s: %s" % (check, reason))
 
 
 def test_expiring_sts_credentials_are_refreshed_without_signature_errors(options, workdir):

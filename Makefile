@@ -182,6 +182,6 @@ soak: venv
 	$(VENV)/bin/python tests/soak/soak.py --users 300 --throttle-rate 0.2 --error-rate 0.05 --drop-rate 0.02 --latency-ms 5
 
 clean:
-	rm -rf $(VENV) $(VENV_OLDEST) $(VENV_TOOLS) $(BUILD)/collections $(BUILD)/ansible-test $(BUILD)/dist \
+	rm -rf $(VENV) $(VENV_OLDEST) $(VENV_TOOLS) .venv-peer $(BUILD)/collections $(BUILD)/ansible-test $(BUILD)/dist \
 	       $(BUILD)/importer $(BUILD)/ansible-lint tests/output .pytest_cache
 	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +

@@ -19,7 +19,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import soak  # noqa: E402  (tests/soak is not a package)
 
 
-
 @pytest.fixture(scope="module")
 def options(tmp_path_factory):
     # max_attempts 10: with the defaults (5) about 1 call in 700 fails five times in a row at these rates (see docs/reliability.md)

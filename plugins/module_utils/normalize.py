@@ -37,6 +37,8 @@ USER_FIELDS = (
     ("update_date", "UpdateDate"),
     ("last_login_date", "LastLoginDate"),
     ("provision_type", "ProvisionType"),
+    # only ListUsers reports it: active or freeze
+    ("status", "Status"),
 )
 
 LOGIN_PROFILE_FIELDS = (

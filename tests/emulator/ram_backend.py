@@ -60,13 +60,17 @@ SAVE_INTERVAL = 1.0
 # Expired STS credentials are kept this long so the gateway can still say "expired".
 STS_GRACE = 3600
 
-NAME_RE = re.compile(r"^[A-Za-z0-9._-]+$")
-POLICY_NAME_RE = re.compile(r"^[A-Za-z0-9-]+$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MOBILE_RE = re.compile(r"^[0-9]{1,5}-[0-9]{4,20}$")
-ROLE_ARN_RE = re.compile(r"^acs:ram::([0-9]+):role/([A-Za-z0-9._-]{1,64})$", re.IGNORECASE)
-SESSION_NAME_RE = re.compile(r"^[A-Za-z0-9.@_-]{2,32}$")
-AUTH_CODE_RE = re.compile(r"^[0-9]{6}$")
+# Every pattern is applied with fullmatch: "kate\n" is not a valid name ($ would accept the newline).
+NAME_RE = re.compile(r"[A-Za-z0-9._-]+")
+POLICY_NAME_RE = re.compile(r"[A-Za-z0-9-]+")
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+MOBILE_RE = re.compile(r"[0-9]{1,5}-[0-9]{4,20}")
+ROLE_ARN_RE = re.compile(r"acs:ram::([0-9]+):role/([A-Za-z0-9._-]{1,64})", re.IGNORECASE)
+SESSION_NAME_RE = re.compile(r"[A-Za-z0-9.@_-]{2,32}")
+AUTH_CODE_RE = re.compile(r"[0-9]{6}")
+INTEGER_RE = re.compile(r"-?[0-9]+")
+INDEX_RE = re.compile(r"[0-9]+")
+TAG_PARAM_RE = re.compile(r"Tag\.([0-9]+)\.(Key|Value)")
 SYMBOLS = set(string.punctuation)
 TRUE_FALSE = {"true": True, "false": False}
 WRITE_PREFIXES = ("Create", "Update", "Delete", "Add", "Remove", "Attach", "Detach", "Set", "Tag", "Untag",
@@ -263,10 +267,8 @@ class Params:
         value = self.raw.get(name)
         if value is None or value == "":
             return default
-        try:
-            number = int(value)
-        except ValueError:
-            number = None
+        # int() would also take " 5", "5\n", "+5" and non-ASCII digits; the wire value must be plain digits.
+        number = int(value) if INTEGER_RE.fullmatch(value) else None
         if number is None or not low <= number <= high:
             # ASSUMPTION: paging and STS integers give InvalidParameter.<Name>; the password
             # policy uses the documented InvalidParameter.<Name>.Range form.
@@ -278,7 +280,7 @@ class Params:
         found = {}
         for key, value in self.raw.items():
             head, dot, index = key.rpartition(".")
-            if head == prefix and index.isdigit():
+            if head == prefix and INDEX_RE.fullmatch(index):
                 found[int(index)] = value
         return [found[index] for index in sorted(found)]
 
@@ -286,7 +288,7 @@ class Params:
         """``Tag.N.Key`` / ``Tag.N.Value`` pairs in index order; a missing value is ""."""
         pairs = {}
         for key, value in self.raw.items():
-            match = re.match(r"^Tag\.([0-9]+)\.(Key|Value)$", key)
+            match = TAG_PARAM_RE.fullmatch(key)
             if match:
                 pairs.setdefault(int(match.group(1)), {})[match.group(2)] = value
         result = []
@@ -300,7 +302,7 @@ class Params:
 def check_name(value, field, max_length=64, pattern=NAME_RE):
     if not 1 <= len(value) <= max_length:
         raise too_long(field)
-    if not pattern.match(value):
+    if not pattern.fullmatch(value):
         raise invalid_chars(field)
 
 
@@ -580,7 +582,7 @@ class RamBackend:
             name, domain = value, ""
         if not 1 <= len(name) <= 64:
             raise too_long(field)
-        if not NAME_RE.match(name):
+        if not NAME_RE.fullmatch(name):
             raise invalid_chars(field)
         if domain.lower() != self.default_domain.lower():
             if lookup:
@@ -696,10 +698,10 @@ class RamBackend:
 
     def _check_contacts(self, email, mobile, prefix=""):
         if email:
-            if len(email) > 128 or not EMAIL_RE.match(email):
+            if len(email) > 128 or not EMAIL_RE.fullmatch(email):
                 raise bad_format(prefix + "Email")
         if mobile:
-            if not MOBILE_RE.match(mobile):
+            if not MOBILE_RE.fullmatch(mobile):
                 raise bad_format(prefix + "MobilePhone")
 
     def _create_user(self, name, display_name, email, mobile, comments, tags):
@@ -1204,7 +1206,7 @@ class RamBackend:
         serial = params.text("SerialNumber", required=True)
         user = self._ims_user_param(params)
         for field in ("AuthenticationCode1", "AuthenticationCode2"):
-            if not AUTH_CODE_RE.match(params.text(field, required=True)):
+            if not AUTH_CODE_RE.fullmatch(params.text(field, required=True)):
                 raise ApiFault("InvalidParameter.AuthenticationCode.Format", 400,
                                'The parameter - "AuthenticationCode" MUST be 6 numbers.')
         device = self._state["mfa_devices"].get(serial)
@@ -1612,10 +1614,10 @@ class RamBackend:
     def _sts_AssumeRole(self, params, caller):
         arn = params.text("RoleArn", required=True)
         session_name = params.text("RoleSessionName", required=True)
-        match = ROLE_ARN_RE.match(arn)
+        match = ROLE_ARN_RE.fullmatch(arn)
         if match is None:
             raise ApiFault("InvalidParameter.RoleArn", 400, "The parameter RoleArn is wrongly formed.")
-        if not SESSION_NAME_RE.match(session_name):
+        if not SESSION_NAME_RE.fullmatch(session_name):
             raise ApiFault("InvalidParameter.RoleSessionName", 400, "The parameter RoleSessionName is wrongly formed.")
         role = self._state["roles"].get(match.group(2).lower())
         # ASSUMPTION: a role ARN of another account names no role this emulator knows.
@@ -1624,10 +1626,7 @@ class RamBackend:
         duration_text = params.text("DurationSeconds")
         duration = 3600
         if duration_text:
-            try:
-                duration = int(duration_text)
-            except ValueError:
-                duration = -1
+            duration = int(duration_text) if INTEGER_RE.fullmatch(duration_text) else -1
             if not 900 <= duration <= role["MaxSessionDuration"]:
                 raise ApiFault("InvalidParameter.DurationSeconds", 400,
                                "The parameter DurationSeconds must be between 900 and %d." % role["MaxSessionDuration"])

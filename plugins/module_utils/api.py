@@ -13,6 +13,13 @@ earlier attempt may already have done it. A create that then fails with
 with ``EntityNotExist.*`` counts as done. Without a retry these errors are
 real and are raised.
 
+Eventual consistency: RAM copies data between regions, and a user or group
+the client has just created may not be visible to the next call yet. A call
+that names such a fresh entity and gets ``EntityNotExist.User`` /
+``EntityNotExist.Group`` is retried for a short, bounded time
+(:data:`VISIBILITY_WAIT` seconds) before the error counts. Entities this
+client did not create are never retried this way, so "absent" stays fast.
+
 One client may be shared by several threads (the batch engine does so).
 """
 
@@ -21,6 +28,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import threading
+import time
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.normalize import (
@@ -41,6 +49,20 @@ PASSWORD_POLICY_FIELDS = dict((snake_name(wire), wire) for wire in PASSWORD_POLI
 
 # The most pages a list call follows before deciding the server is looping.
 MAX_PAGES = 10000
+
+# How long "does not exist" may be replication lag for an entity this client created, and for how long after
+# the create that can happen. No delay is published (fact sheet part 2, section 10); these bound our patience.
+VISIBILITY_WAIT = 10.0
+VISIBILITY_WINDOW = 60.0
+VISIBILITY_FIRST_DELAY = 0.2
+VISIBILITY_MAX_DELAY = 2.0
+# Error code -> (kind of entity, the request parameters that can name it).
+NOT_YET_VISIBLE = {
+    "EntityNotExist.User": ("user", ("UserPrincipalName", "UserName", "NewUserPrincipalName")),
+    "EntityNotExist.Group": ("group", ("GroupName",)),
+}
+# ListUsers returns only active users unless told otherwise (fact sheet part 2, section 9.1).
+ALL_USER_STATUSES = "active,freeze"
 
 
 def tag_params(tags, prefix="Tag"):
@@ -63,19 +85,65 @@ def user_name_of(upn):
     return upn.split("@", 1)[0]
 
 
+def _entity_key(name):
+    """Users are remembered by name part (IMS names them by UPN, RAM by UserName); names compare case-insensitively."""
+    return user_name_of(name).lower()
+
+
 class RamClient:
     """Typed calls over a :class:`~transport.Transport` (or anything with the same ``call``)."""
 
-    def __init__(self, transport, page_size=100):
+    def __init__(self, transport, page_size=100, clock=time.monotonic, sleep=time.sleep):
         self.transport = transport
         self.page_size = page_size
+        self._clock = clock
+        self._sleep = sleep
         self._domain_lock = threading.Lock()
         self._default_domain = None
+        self._created_lock = threading.Lock()
+        # (kind, lower-case name) -> clock() of our successful create
+        self._created = {}
 
     # --- helpers ------------------------------------------------------------------
 
     def _call(self, product, action, **params):
-        return self.transport.call(product, action, params)
+        return self._send(product, action, params)
+
+    def _send(self, product, action, params):
+        """One API call; "does not exist" for an entity we have just created is waited out (bounded)."""
+        deadline = None
+        delay = VISIBILITY_FIRST_DELAY
+        while True:
+            try:
+                return self.transport.call(product, action, params)
+            except RamApiError as exc:
+                if not self._may_be_lag(exc, params):
+                    raise
+                now = self._clock()
+                if deadline is None:
+                    deadline = now + VISIBILITY_WAIT
+                if now >= deadline:
+                    raise
+                self._sleep(min(delay, deadline - now))
+                delay = min(delay * 2, VISIBILITY_MAX_DELAY)
+
+    def _remember_created(self, kind, name):
+        with self._created_lock:
+            self._created[(kind, _entity_key(name))] = self._clock()
+
+    def _may_be_lag(self, exc, params):
+        """True when ``exc`` says an entity we created moments ago does not exist."""
+        kind, fields = NOT_YET_VISIBLE.get(exc.code, (None, ()))
+        if kind is None:
+            return False
+        now = self._clock()
+        with self._created_lock:
+            for field in fields:
+                value = params.get(field)
+                created = self._created.get((kind, _entity_key(value))) if value else None
+                if created is not None and now - created <= VISIBILITY_WINDOW:
+                    return True
+        return False
 
     def _paged(self, product, action, outer, inner, params=None):
         """Follow ``Marker`` until ``IsTruncated`` is false; return every item of every page."""
@@ -84,7 +152,7 @@ class RamClient:
         params["MaxItems"] = self.page_size
         seen_markers = set()
         for _page in range(MAX_PAGES):
-            answer = self.transport.call(product, action, params)
+            answer = self._send(product, action, params)
             items.extend(unwrap_list(answer, outer, inner))
             marker = answer.get("Marker")
             if not answer.get("IsTruncated") or not marker:
@@ -161,8 +229,10 @@ class RamClient:
         params.update(tag_params(tags))
 
         def create():
-            return normalize_user(self.transport.call("ims", "CreateUser", params).get("User"))
-        return self._converging_create(create, lambda: self.get_user(upn=upn))
+            return normalize_user(self._send("ims", "CreateUser", params).get("User"))
+        user = self._converging_create(create, lambda: self.get_user(upn=upn))
+        self._remember_created("user", upn)
+        return user
 
     def update_user(self, upn=None, user_id=None, new_upn=None, new_display_name=None, new_email=None,
                     new_mobile_phone=None, new_comments=None):
@@ -170,23 +240,29 @@ class RamClient:
         params = self._one_user_id(upn, user_id)
         params.update({"NewUserPrincipalName": new_upn, "NewDisplayName": new_display_name, "NewEmail": new_email,
                        "NewMobilePhone": new_mobile_phone, "NewComments": new_comments})
-        return normalize_user(self.transport.call("ims", "UpdateUser", params).get("User"))
+        user = normalize_user(self._send("ims", "UpdateUser", params).get("User"))
+        if new_upn:
+            # a renamed user is a new name to the replicas too
+            self._remember_created("user", new_upn)
+        return user
 
     def delete_user(self, upn):
         self._converging_delete(lambda: self._call("ims", "DeleteUser", UserPrincipalName=upn))
 
-    def list_users(self):
-        return [normalize_user(raw) for raw in self._paged("ims", "ListUsers", "Users", "User")]
+    def list_users(self, status=ALL_USER_STATUSES):
+        """Every user, frozen ones included unless ``status`` says otherwise (ListUsers alone shows only active ones)."""
+        raws = self._paged("ims", "ListUsers", "Users", "User", {"Status": status} if status else None)
+        return [normalize_user(raw) for raw in raws]
 
     def tag_user(self, upn, tags):
         params = {"ResourceType": "user", "ResourcePrincipalName.1": upn}
         params.update(tag_params(tags))
-        self.transport.call("ims", "TagResources", params)
+        self._send("ims", "TagResources", params)
 
     def untag_user(self, upn, keys):
         params = {"ResourceType": "user", "ResourcePrincipalName.1": upn}
         params.update(repeat_params("TagKey", sorted(keys)))
-        self.transport.call("ims", "UntagResources", params)
+        self._send("ims", "UntagResources", params)
 
     # --- group membership and policies of a user -------------------------------
 
@@ -257,12 +333,12 @@ class RamClient:
         params = self._login_profile_params(upn, password, password_reset_required, mfa_bind_required, status)
 
         def create():
-            return normalize_login_profile(self.transport.call("ims", "CreateLoginProfile", params).get("LoginProfile"))
+            return normalize_login_profile(self._send("ims", "CreateLoginProfile", params).get("LoginProfile"))
         return self._converging_create(create, lambda: self.get_login_profile(upn))
 
     def update_login_profile(self, upn, password=None, password_reset_required=None, mfa_bind_required=None, status=None):
         params = self._login_profile_params(upn, password, password_reset_required, mfa_bind_required, status)
-        return normalize_login_profile(self.transport.call("ims", "UpdateLoginProfile", params).get("LoginProfile"))
+        return normalize_login_profile(self._send("ims", "UpdateLoginProfile", params).get("LoginProfile"))
 
     def delete_login_profile(self, upn):
         self._converging_delete(lambda: self._call("ims", "DeleteLoginProfile", UserPrincipalName=upn))
@@ -279,7 +355,7 @@ class RamClient:
             if name not in PASSWORD_POLICY_FIELDS:
                 raise ValidationError(name, "is not a password policy field")
             params[PASSWORD_POLICY_FIELDS[name]] = value
-        return normalize_password_policy(self.transport.call("ims", "SetPasswordPolicy", params).get("PasswordPolicy"))
+        return normalize_password_policy(self._send("ims", "SetPasswordPolicy", params).get("PasswordPolicy"))
 
     # --- groups ----------------------------------------------------------------------
 
@@ -290,11 +366,15 @@ class RamClient:
         def create():
             answer = self._call("ims", "CreateGroup", GroupName=group_name, DisplayName=display_name, Comments=comments)
             return normalize_group(answer.get("Group"))
-        return self._converging_create(create, lambda: self.get_group(group_name))
+        group = self._converging_create(create, lambda: self.get_group(group_name))
+        self._remember_created("group", group_name)
+        return group
 
     def update_group(self, group_name, new_group_name=None, new_display_name=None, new_comments=None):
         answer = self._call("ims", "UpdateGroup", GroupName=group_name, NewGroupName=new_group_name,
                             NewDisplayName=new_display_name, NewComments=new_comments)
+        if new_group_name:
+            self._remember_created("group", new_group_name)
         return normalize_group(answer.get("Group"))
 
     def delete_group(self, group_name):

@@ -192,7 +192,10 @@ def test_list_users_follows_markers_to_the_end():
     transport = FakeTransport({"ListUsers": pages})
     users = RamClient(transport, page_size=2).list_users()
     assert [u["user_principal_name"] for u in users] == ["a@x", "b@x", "c@x", "d@x"]
-    assert transport.sent("ListUsers") == [{"MaxItems": 2}, {"MaxItems": 2, "Marker": "m1"}, {"MaxItems": 2, "Marker": "m2"}]
+    # ListUsers alone hides frozen users: every page asks for both states
+    assert transport.sent("ListUsers") == [{"MaxItems": 2, "Status": "active,freeze"},
+                                           {"MaxItems": 2, "Status": "active,freeze", "Marker": "m1"},
+                                           {"MaxItems": 2, "Status": "active,freeze", "Marker": "m2"}]
 
 
 def test_paging_stops_on_a_repeated_marker():
@@ -315,3 +318,112 @@ def test_assume_role():
     assert without_none(transport.sent("AssumeRole")[0]) == {"RoleArn": "acs:ram::1:role/r", "RoleSessionName": "sess",
                                                              "DurationSeconds": 900}
     assert transport.calls[0][0] == "sts"
+
+
+def test_list_users_reports_each_users_status():
+    transport = FakeTransport({"ListUsers": {"Users": {"User": [
+        {"UserPrincipalName": "a@x", "Status": "active"}, {"UserPrincipalName": "f@x", "Status": "freeze"}]}}})
+    users = RamClient(transport).list_users()
+    assert [(u["user_principal_name"], u["status"]) for u in users] == [("a@x", "active"), ("f@x", "freeze")]
+    assert RamClient(transport).list_users(status="freeze") is not None
+    assert transport.sent("ListUsers")[-1]["Status"] == "freeze"
+
+
+# --- eventual consistency right after our own create ------------------------------------
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+        self.sleeps = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def lagging(code, times, then):
+    """A reply function: ``code`` for the first ``times`` calls, then ``then``."""
+    state = {"left": times}
+
+    def reply(params):
+        if state["left"] > 0:
+            state["left"] -= 1
+            raise error(code, status=404)
+        return then
+    return reply
+
+
+def test_a_user_we_just_created_is_waited_for_until_it_is_visible():
+    clock = FakeClock()
+    transport = FakeTransport({"CreateUser": {"User": USER},
+                               "AddUserToGroup": lagging("EntityNotExist.User", 3, {}),
+                               "GetUser": lagging("EntityNotExist.User", 2, {"User": USER})})
+    client = RamClient(transport, clock=clock, sleep=clock.sleep)
+    client.create_user("alice@corp.onaliyun.com", "Alice")
+    client.add_user_to_group("alice@corp.onaliyun.com", "dev")
+    assert client.get_user(upn="alice@corp.onaliyun.com")["user_id"] == "u1"
+    assert transport.actions().count("AddUserToGroup") == 4
+    assert transport.actions().count("GetUser") == 3
+    # bounded exponential waits: 0.2, 0.4, 0.8 then 0.2, 0.4
+    assert clock.sleeps == [0.2, 0.4, 0.8, 0.2, 0.4]
+
+
+def test_the_wait_for_a_fresh_entity_is_bounded():
+    clock = FakeClock()
+    transport = FakeTransport({"CreateGroup": {"Group": {"GroupName": "dev"}},
+                               "GetGroup": error("EntityNotExist.Group", status=404)})
+    client = RamClient(transport, clock=clock, sleep=clock.sleep)
+    client.create_group("dev")
+    with pytest.raises(RamApiError):
+        client._call("ims", "GetGroup", GroupName="dev")
+    assert sum(clock.sleeps) == pytest.approx(10.0)
+    assert max(clock.sleeps) <= 2.0
+
+
+def test_an_entity_we_did_not_create_is_absent_at_once():
+    clock = FakeClock()
+    transport = FakeTransport({"GetUser": error("EntityNotExist.User", status=404),
+                               "CreateUser": {"User": USER}})
+    client = RamClient(transport, clock=clock, sleep=clock.sleep)
+    client.create_user("alice@corp.onaliyun.com", "Alice")
+    assert client.get_user(upn="bob@corp.onaliyun.com") is None
+    assert clock.sleeps == []
+    assert transport.actions().count("GetUser") == 1
+
+
+def test_a_create_long_ago_is_not_waited_for():
+    clock = FakeClock()
+    transport = FakeTransport({"GetUser": error("EntityNotExist.User", status=404),
+                               "CreateUser": {"User": USER}})
+    client = RamClient(transport, clock=clock, sleep=clock.sleep)
+    client.create_user("alice@corp.onaliyun.com", "Alice")
+    clock.now += 61
+    assert client.get_user(upn="alice@corp.onaliyun.com") is None
+    assert clock.sleeps == []
+
+
+def test_other_errors_about_a_fresh_entity_are_not_retried():
+    clock = FakeClock()
+    transport = FakeTransport({"CreateUser": {"User": USER},
+                               "AddUserToGroup": error("EntityNotExist.Group", status=404)})
+    client = RamClient(transport, clock=clock, sleep=clock.sleep)
+    client.create_user("alice@corp.onaliyun.com", "Alice")
+    # the group, not the fresh user, is missing
+    with pytest.raises(RamApiError) as raised:
+        client.add_user_to_group("alice@corp.onaliyun.com", "dev")
+    assert raised.value.code == "EntityNotExist.Group"
+    assert clock.sleeps == []
+
+
+def test_a_renamed_user_is_fresh_under_its_new_name():
+    clock = FakeClock()
+    transport = FakeTransport({"UpdateUser": {"User": USER},
+                               "GetUser": lagging("EntityNotExist.User", 1, {"User": USER})})
+    client = RamClient(transport, clock=clock, sleep=clock.sleep)
+    client.update_user(upn="al@corp.onaliyun.com", new_upn="alice@corp.onaliyun.com")
+    assert client.get_user(upn="alice@corp.onaliyun.com") is not None
+    assert clock.sleeps == [0.2]

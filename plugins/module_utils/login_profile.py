@@ -15,6 +15,15 @@ The API never returns the password, so it cannot be compared:
 ``update_password: on_create`` sends it only when the profile is created,
 ``always`` sends it on every run (and so always reports a change).
 
+People change these flags themselves: the service clears
+``PasswordResetRequired`` when a person sets a new password (and, as far as
+the emulator assumes, ``MFABindRequired`` once a device is bound). So with
+``enforce_login_flags: on_create`` (the default) the two flags are sent only
+with a password, when the profile is created or a new password is set, and a
+re-run never asks people to reset or bind again. ``always`` compares and
+enforces them on every run, for an admin who wants that on demand. ``status``
+is enforced whenever it is given: it is an administrator's decision.
+
 The password only ever travels inside a :class:`Step`'s keyword arguments.
 Summaries, warnings, errors and the before/after views carry at most the
 marker :data:`PASSWORD_MARKER`.
@@ -30,8 +39,11 @@ from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan
 from ansible_collections.aliyun.ram.plugins.module_utils.validation import validate_upn
 
 FLAGS = ("status", "password_reset_required", "mfa_bind_required")
+# The flags people change by themselves; see enforce_login_flags.
+PERSON_FLAGS = ("password_reset_required", "mfa_bind_required")
 STATUSES = ("Active", "Inactive")
 UPDATE_PASSWORD_CHOICES = ("always", "on_create")
+ENFORCE_FLAGS_CHOICES = ("on_create", "always")
 STATES = ("present", "absent")
 
 # What CreateLoginProfile documents for a flag it is not given.
@@ -53,29 +65,39 @@ class MissingUserError(RamError):
             "user %s does not exist; create it first (for example with aliyun.ram.ram_user)" % upn)
 
 
-def read_login_profile(client, upn):
+def read_login_profile(client, upn, user_exists=False):
     """The login profile of ``upn``, or ``None`` when the user has none.
 
     Only "this user has no login profile" means absent. A missing user raises
     :class:`MissingUserError`; every other error (NoPermission, throttling that
     outlasted the retries, ...) propagates, so it can never be mistaken for
     "absent" and lead to a create.
+
+    IMS publishes no error codes for GetLoginProfile (only RAM 2015-05-01 lists
+    ``EntityNotExist.User`` beside ``EntityNotExist.User.LoginProfile``), so
+    before reporting "no console login" the user is confirmed with GetUser,
+    unless the caller has just read it (``user_exists``).
     """
     try:
-        return client.get_login_profile(upn)
+        profile = client.get_login_profile(upn)
     except RamApiError as exc:
         if exc.code == "EntityNotExist.User":
             raise MissingUserError(upn)
         raise
+    if profile is None and not user_exists and client.get_user(upn=upn) is None:
+        raise MissingUserError(upn)
+    return profile
 
 
-def validate_desired(desired, update_password="on_create"):
+def validate_desired(desired, update_password="on_create", enforce_login_flags="on_create"):
     """Local checks that need no API call; raise :class:`ValidationError`."""
     state = desired.get("state") or "present"
     if state not in STATES:
         raise ValidationError("state", "must be one of %s" % ", ".join(STATES))
     if update_password not in UPDATE_PASSWORD_CHOICES:
         raise ValidationError("update_password", "must be one of %s" % ", ".join(UPDATE_PASSWORD_CHOICES))
+    if enforce_login_flags not in ENFORCE_FLAGS_CHOICES:
+        raise ValidationError("enforce_login_flags", "must be one of %s" % ", ".join(ENFORCE_FLAGS_CHOICES))
     status = desired.get("status")
     if status is not None and status not in STATUSES:
         raise ValidationError("status", "must be Active or Inactive")
@@ -104,7 +126,8 @@ def profile_view(profile):
     return view
 
 
-def plan_login_profile(current, desired, update_password="on_create", policy=None, user_name=None):
+def plan_login_profile(current, desired, update_password="on_create", policy=None, user_name=None,
+                       enforce_login_flags="on_create"):
     """Decide the writes that bring ``current`` to ``desired``; pure (no API call).
 
     ``user_name`` is the user's UPN: the steps address it, and the password
@@ -112,8 +135,10 @@ def plan_login_profile(current, desired, update_password="on_create", policy=Non
     ``policy`` is the account password policy; when given, a password that
     will be sent is checked against it here, so check mode fails exactly like
     a real run. With ``policy=None`` only the service checks it.
+    ``enforce_login_flags`` decides when :data:`PERSON_FLAGS` are enforced on
+    an existing profile (see the module docstring).
     """
-    validate_desired(desired, update_password)
+    validate_desired(desired, update_password, enforce_login_flags)
     upn = user_name or (current or {}).get("user_principal_name")
     plan = Plan(before=profile_view(current))
     if (desired.get("state") or "present") == "absent":
@@ -125,7 +150,9 @@ def plan_login_profile(current, desired, update_password="on_create", policy=Non
 
     if current is None:
         return _plan_create(plan, desired, upn)
-    return _plan_update(plan, current, desired, upn, sending_password)
+    enforced = FLAGS if (sending_password or enforce_login_flags == "always") else \
+        tuple(flag for flag in FLAGS if flag not in PERSON_FLAGS)
+    return _plan_update(plan, current, desired, upn, sending_password, enforced)
 
 
 def _plan_absent(plan, current, desired, upn):
@@ -155,8 +182,8 @@ def _plan_create(plan, desired, upn):
     return plan
 
 
-def _plan_update(plan, current, desired, upn, sending_password):
-    changes = dict((flag, desired[flag]) for flag in FLAGS
+def _plan_update(plan, current, desired, upn, sending_password, enforced):
+    changes = dict((flag, desired[flag]) for flag in enforced
                    if desired.get(flag) is not None and desired[flag] != current.get(flag))
     plan.after = profile_view(current)
     plan.after.update(changes)
@@ -198,12 +225,13 @@ def predicted_profile(current, plan, upn):
 
 
 def validate_params(params):
-    """Check the module options locally; returns ``(desired, update_password)``."""
+    """Check the module options locally; returns ``(desired, update_password, enforce_login_flags)``."""
     desired = dict((key, params.get(key)) for key in ("state", "password") + FLAGS)
     update_password = params.get("update_password") or "on_create"
+    enforce_login_flags = params.get("enforce_login_flags") or "on_create"
     validate_upn("name", params.get("name"))
-    validate_desired(desired, update_password)
-    return desired, update_password
+    validate_desired(desired, update_password, enforce_login_flags)
+    return desired, update_password, enforce_login_flags
 
 
 def ensure_login_profile(client, params, check_mode=False, diff=False):
@@ -212,7 +240,7 @@ def ensure_login_profile(client, params, check_mode=False, diff=False):
     ``params`` holds the module options: ``name``, ``state``, ``password``, ``update_password``
     and the flags. Returns the module result (``warnings`` is a list for the caller to emit).
     """
-    desired, update_password = validate_params(params)
+    desired, update_password, enforce_login_flags = validate_params(params)
     upn = client.upn_for(params["name"])
 
     try:
@@ -224,7 +252,8 @@ def ensure_login_profile(client, params, check_mode=False, diff=False):
         raise
 
     policy = client.get_password_policy() if password_will_be_sent(current, desired, update_password) else None
-    plan = plan_login_profile(current, desired, update_password=update_password, policy=policy, user_name=upn)
+    plan = plan_login_profile(current, desired, update_password=update_password, policy=policy, user_name=upn,
+                              enforce_login_flags=enforce_login_flags)
 
     if plan.changed and not check_mode:
         plan.apply(client)

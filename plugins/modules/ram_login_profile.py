@@ -57,17 +57,37 @@ options:
   password_reset_required:
     description:
       - Whether the user must change the password at the next console login.
+      - Applied when the profile is created and whenever a password is sent. On an existing profile it is enforced
+        only with O(enforce_login_flags=always), because the service clears it once the person has changed the
+        password.
       - Not managed when unset. A new profile then gets the API default, V(false).
     type: bool
   mfa_bind_required:
     description:
       - Whether the user must bind an MFA device at the next console login.
+      - Applied like O(password_reset_required): when the profile is created, whenever a password is sent, and on
+        every run only with O(enforce_login_flags=always).
       - Not managed when unset. A new profile then gets the API default, V(false).
     type: bool
+  enforce_login_flags:
+    description:
+      - When O(password_reset_required) and O(mfa_bind_required) are applied to an existing profile.
+      - V(on_create) applies them only together with a password, when the profile is created or a new password is
+        set (O(update_password=always)). People change these flags themselves by changing their password or binding
+        an MFA device, and a scheduled re-run then leaves them alone, reporting no change.
+      - V(always) compares and enforces them on every run. Use it on demand, for example to make one person reset
+        the password now. In a scheduled job it asks people to reset or bind again after every time they did.
+    type: str
+    choices: [on_create, always]
+    default: on_create
+    version_added: 0.2.0
   status:
     description:
       - V(Inactive) disables console login but keeps the profile, its settings and its password;
         V(Active) enables it again.
+      - Enforced on every run when set. The platform itself disables a console login that has not been used for the
+        account's idle limit; O(status=Active) turns such a login back on, so leave O(status) unset if a scheduled
+        job should not do that.
       - Not managed when unset. A new profile then gets the API default, V(Active).
     type: str
     choices: [Active, Inactive]
@@ -95,6 +115,12 @@ EXAMPLES = r"""
     password: "{{ alice_initial_password }}"
     mfa_bind_required: true
     password_reset_required: true
+
+- name: Make alice reset her password at her next login, once, even though she has a login already
+  aliyun.ram.ram_login_profile:
+    name: alice
+    password_reset_required: true
+    enforce_login_flags: always
 
 - name: Disable alice's console login without deleting it
   aliyun.ram.ram_login_profile:
@@ -193,6 +219,7 @@ def argument_spec():
         update_password=dict(type="str", default="on_create", choices=["always", "on_create"], no_log=False),
         password_reset_required=dict(type="bool", no_log=False),
         mfa_bind_required=dict(type="bool"),
+        enforce_login_flags=dict(type="str", default="on_create", choices=["on_create", "always"]),
         status=dict(type="str", choices=["Active", "Inactive"]),
     )
     return spec

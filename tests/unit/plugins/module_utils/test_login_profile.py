@@ -140,7 +140,8 @@ def test_create_then_rerun_is_ok_with_reads_only():
     client = FakeClient()
     first = ensure_login_profile(client, params(password=SECRET, mfa_bind_required=True, password_reset_required=True))
     assert first["changed"] is True
-    assert client.calls == ["GetLoginProfile", "GetPasswordPolicy", "CreateLoginProfile", "GetLoginProfile"]
+    # GetUser confirms the user before "no login profile" is believed (IMS documents no codes for GetLoginProfile)
+    assert client.calls == ["GetLoginProfile", "GetUser", "GetPasswordPolicy", "CreateLoginProfile", "GetLoginProfile"]
     assert client.sent_passwords == [SECRET]
     assert first["login_profile"]["mfa_bind_required"] is True
     assert first["login_profile"]["password_reset_required"] is True
@@ -213,11 +214,13 @@ def test_password_that_is_not_sent_is_not_checked_and_costs_no_policy_read():
 
 # --- update ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("flag, value", [("password_reset_required", True), ("mfa_bind_required", True), ("status", "Inactive")])
-def test_each_flag_changes_alone_and_leaves_the_others(flag, value):
+@pytest.mark.parametrize("flag, value, enforce", [("password_reset_required", True, "always"),
+                                                  ("mfa_bind_required", True, "always"),
+                                                  ("status", "Inactive", "on_create")])
+def test_each_flag_changes_alone_and_leaves_the_others(flag, value, enforce):
     client = FakeClient(profiles=existing(password_reset_required=False, mfa_bind_required=False, status="Active"))
     before = dict(client.profiles[UPN])
-    result = ensure_login_profile(client, params(**{flag: value}), diff=True)
+    result = ensure_login_profile(client, params(enforce_login_flags=enforce, **{flag: value}), diff=True)
     assert result["changed"] is True
     assert result["changed_fields"] == [flag]
     after = client.profiles[UPN]
@@ -250,10 +253,47 @@ def test_update_password_always_sends_every_run_and_reports_changed():
 
 def test_on_create_with_flag_change_sends_flag_but_not_password():
     client = FakeClient(profiles=existing())
-    result = ensure_login_profile(client, params(password=SECRET, mfa_bind_required=True))
+    result = ensure_login_profile(client, params(password=SECRET, mfa_bind_required=True, enforce_login_flags="always"))
     assert result["changed_fields"] == ["mfa_bind_required"]
     assert client.sent_passwords == [None]
     assert "password not changed" in result["warnings"][0]
+
+
+@pytest.mark.parametrize("flag", ["password_reset_required", "mfa_bind_required"])
+def test_people_flags_are_not_enforced_on_an_existing_profile_by_default(flag):
+    # the person reset the password (or bound MFA); the service cleared the flag
+    client = FakeClient(profiles=existing(password_reset_required=False, mfa_bind_required=False))
+    for check_mode in (True, False):
+        result = ensure_login_profile(client, params(password=SECRET, **{flag: True}), check_mode=check_mode, diff=True)
+        assert result["changed"] is False
+        assert result["changed_fields"] == []
+        assert result["login_profile"][flag] is False
+        assert result["diff"]["before"] == result["diff"]["after"]
+    assert writes(client) == []
+
+
+def test_people_flags_go_out_with_a_new_password():
+    client = FakeClient(profiles=existing(password_reset_required=False, mfa_bind_required=False))
+    result = ensure_login_profile(client, params(password=SECRET, update_password="always", password_reset_required=True))
+    assert result["changed_fields"] == ["password_reset_required", "password"]
+    assert client.profiles[UPN]["password_reset_required"] is True
+    assert client.sent_passwords == [SECRET]
+
+
+def test_status_is_enforced_whatever_enforce_login_flags_says():
+    client = FakeClient(profiles=existing(status="Inactive", password_reset_required=False))
+    result = ensure_login_profile(client, params(status="Active", password_reset_required=True))
+    assert result["changed_fields"] == ["status"]
+    assert client.profiles[UPN]["status"] == "Active"
+    assert client.profiles[UPN]["password_reset_required"] is False
+
+
+def test_enforce_login_flags_is_validated_before_any_call():
+    client = FakeClient()
+    with pytest.raises(ValidationError) as err:
+        ensure_login_profile(client, params(enforce_login_flags="sometimes"))
+    assert str(err.value).startswith("enforce_login_flags: must be one of on_create, always")
+    assert client.calls == []
 
 
 def test_status_toggle_keeps_the_profile():

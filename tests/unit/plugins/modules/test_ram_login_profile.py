@@ -44,7 +44,7 @@ def test_create_sends_the_password_once_and_returns_it_nowhere(run):
     create = [params for action, params in transport.calls if action == "CreateLoginProfile"]
     assert create == [{"UserPrincipalName": UPN, "Password": SECRET, "MFABindRequired": True, "PasswordResetRequired": True}]
     assert SECRET not in raw
-    assert transport.actions() == ["GetDefaultDomain", "GetLoginProfile", "GetPasswordPolicy",
+    assert transport.actions() == ["GetDefaultDomain", "GetLoginProfile", "GetUser", "GetPasswordPolicy",
                                    "CreateLoginProfile", "GetLoginProfile"]
 
 
@@ -100,7 +100,8 @@ def test_check_mode_toggle_status_writes_nothing(run):
 
 def test_update_sends_only_the_changed_flag(run):
     transport = FakeImsTransport(users=[UPN], profiles=existing_profile(MFABindRequired=True))
-    result, dummy = run({"name": UPN, "mfa_bind_required": True, "password_reset_required": True}, transport)
+    result, dummy = run({"name": UPN, "mfa_bind_required": True, "password_reset_required": True,
+                         "enforce_login_flags": "always"}, transport)
     assert result["changed_fields"] == ["password_reset_required"]
     update = [params for action, params in transport.calls if action == "UpdateLoginProfile"]
     assert update == [{"UserPrincipalName": UPN, "PasswordResetRequired": True}]

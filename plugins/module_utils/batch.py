@@ -20,6 +20,14 @@ existence, the password policy) are asked once per run, through
 Generated initial passwords exist only inside a plan step and in a file under
 ``password_dir`` (mode 0600) written after the login profile was created.
 They never appear in results, diffs, warnings or errors.
+
+People use what the baseline gives them: they change their initial password
+(the service then clears ``PasswordResetRequired``), bind MFA, and go idle
+until the platform disables their console login. The baseline applies the
+login flags only when it creates a console login (``enforce_login_flags:
+on_create``), and leaves a disabled console login disabled unless
+``enable_disabled_logins`` is set, so a scheduled re-run does not undo what
+people and the platform did.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -39,6 +47,7 @@ from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan
 
 ACTIONS = ("created", "updated", "disabled", "deleted", "unchanged", "failed")
 STATES = ("present", "absent")
+LOGIN_FLAGS = ("mfa_bind_required", "password_reset_required")
 USER_FIELDS = ("display_name", "email", "mobile_phone", "comments")
 DEFAULT_MAX_CONCURRENCY = 8
 MAX_CONCURRENCY_LIMIT = 64
@@ -56,9 +65,14 @@ class BatchOptions:
     def __init__(self, mfa_bind_required=True, password_reset_required=True, default_groups=None,
                  default_policies=None, default_tags=None, purge_groups=False, purge_policies=False,
                  purge_tags=False, delete_users=False, password_dir=None, max_concurrency=DEFAULT_MAX_CONCURRENCY,
-                 known_groups=None):
+                 known_groups=None, enforce_login_flags="on_create", enable_disabled_logins=False,
+                 default_console_login=None):
         self.mfa_bind_required = mfa_bind_required
         self.password_reset_required = password_reset_required
+        self.enforce_login_flags = enforce_login_flags or "on_create"
+        self.enable_disabled_logins = bool(enable_disabled_logins)
+        # console_login for entries that do not say (None: not managed)
+        self.default_console_login = default_console_login
         self.default_groups = list(default_groups or [])
         self.default_policies = list(default_policies or [])
         self.default_tags = dict(default_tags or {})
@@ -74,9 +88,10 @@ class BatchOptions:
 class UserSpec:
     """One entry of ``users`` with the defaults merged in and every local rule checked."""
 
-    __slots__ = ("index", "name", "state", "console_login", "password", "params")
+    __slots__ = ("index", "name", "state", "console_login", "password", "params", "login_flags", "enforce_login_flags")
 
-    def __init__(self, index, name, state, console_login, password, params):
+    def __init__(self, index, name, state, console_login, password, params, login_flags=None,
+                 enforce_login_flags="on_create"):
         self.index = index
         self.name = name
         self.state = state
@@ -84,6 +99,9 @@ class UserSpec:
         self.password = password
         # the user options in ram_user's shape (defaults merged in)
         self.params = params
+        # mfa_bind_required / password_reset_required for this user (defaults merged in)
+        self.login_flags = dict(login_flags or {})
+        self.enforce_login_flags = enforce_login_flags
 
     def __repr__(self):
         # never the password
@@ -136,6 +154,18 @@ def build_spec(index, entry, options):
     if password and console_login is None:
         # a password is only useful for a console login
         console_login = True
+    if console_login is None:
+        console_login = options.default_console_login
+    login_flags = {}
+    for flag in LOGIN_FLAGS:
+        value = entry.get(flag)
+        if value is not None and not isinstance(value, bool):
+            raise ValidationError("%s.%s" % (where, flag), "must be true or false")
+        login_flags[flag] = getattr(options, flag) if value is None else value
+    enforce = entry.get("enforce_login_flags") or options.enforce_login_flags
+    if enforce not in profile_reconciler.ENFORCE_FLAGS_CHOICES:
+        raise ValidationError("%s.enforce_login_flags" % where,
+                              "must be one of %s" % ", ".join(profile_reconciler.ENFORCE_FLAGS_CHOICES))
 
     params = dict((field, entry.get(field)) for field in USER_FIELDS)
     params["name"] = name
@@ -149,13 +179,15 @@ def build_spec(index, entry, options):
         user_reconciler.validate_user_params(params)
     except ValidationError as exc:
         raise ValidationError("%s.%s" % (where, exc.option), exc.rule)
-    return UserSpec(index, name, state, console_login, password, params)
+    return UserSpec(index, name, state, console_login, password, params, login_flags, enforce)
 
 
 def build_specs(entries, options):
     """Every entry checked before any API call; a user listed twice is refused."""
     if not isinstance(entries, list):
         raise ValidationError("users", "must be a list")
+    if options.enforce_login_flags not in profile_reconciler.ENFORCE_FLAGS_CHOICES:
+        raise ValidationError("enforce_login_flags", "must be one of %s" % ", ".join(profile_reconciler.ENFORCE_FLAGS_CHOICES))
     specs = []
     seen = {}
     for index, entry in enumerate(entries):
@@ -322,6 +354,8 @@ class UserOutcome:
         self.password_file = None
         self.orphan_password = False
         self.recovery_warning = None
+        # an existing console login that is disabled (by an admin or for inactivity) and left so
+        self.login_left_disabled = False
 
     @property
     def changed(self):
@@ -345,6 +379,8 @@ class UserOutcome:
         password_file = self.planned_password_file if check_mode else self.password_file
         if password_file:
             result["password_file"] = password_file
+        if self.login_left_disabled:
+            result["console_login_disabled"] = True
         if self.error is not None:
             result["error"] = self.error
         return result
@@ -377,7 +413,9 @@ class BatchRun:
                                               purge_policies=self.options.purge_policies)
         profile_plan = None
         if spec.console_login is not None:
-            profile_current = profile_reconciler.read_login_profile(self.client, outcome.upn) if current else None
+            profile_current = None
+            if current is not None:
+                profile_current = profile_reconciler.read_login_profile(self.client, outcome.upn, user_exists=True)
             profile_plan = self._plan_console_login(outcome, profile_current)
         outcome.action = "created" if current is None else "updated"
         return self._combine(user_plan, profile_plan)
@@ -386,9 +424,12 @@ class BatchRun:
         spec = outcome.spec
         if not spec.console_login:
             return profile_reconciler.plan_login_profile(profile_current, {"state": "absent"}, user_name=outcome.upn)
-        desired = {"state": "present", "status": "Active",
-                   "mfa_bind_required": self.options.mfa_bind_required,
-                   "password_reset_required": self.options.password_reset_required}
+        desired = dict(spec.login_flags, state="present", status="Active")
+        if profile_current is not None and profile_current.get("status") == "Inactive" \
+                and not self.options.enable_disabled_logins:
+            # disabled by an admin or by the platform for inactivity: turning it on again is an explicit choice
+            desired["status"] = None
+            outcome.login_left_disabled = True
         policy = None
         if profile_current is None:
             # a password only goes out when the profile is created; check it (or make one) against the policy
@@ -406,14 +447,15 @@ class BatchRun:
             # the profile was created with the pending password, then the run died before renaming it
             outcome.orphan_password = True
         return profile_reconciler.plan_login_profile(profile_current, desired, update_password="on_create",
-                                                     policy=policy, user_name=outcome.upn)
+                                                     policy=policy, user_name=outcome.upn,
+                                                     enforce_login_flags=spec.enforce_login_flags)
 
     def plan_absent(self, outcome):
         current = user_reconciler.read_user(self.client, upn=outcome.upn)
         if current is None:
             outcome.action = "unchanged"
             return Plan(before={"exists": False}, after={"exists": False})
-        profile_current = profile_reconciler.read_login_profile(self.client, outcome.upn)
+        profile_current = profile_reconciler.read_login_profile(self.client, outcome.upn, user_exists=True)
         # console login goes first, so a later failure still leaves the user locked out
         profile_plan = None
         if profile_current is not None:
@@ -543,7 +585,8 @@ def summarize(outcomes, check_mode=False, diff=False):
         users.append(result)
         if diff and outcome.plan is not None and outcome.plan.changed and outcome.error is None:
             diffs.append(outcome.diff())
-    summary = {"changed": any(outcome.changed for outcome in outcomes), "users": users, "counts": counts}
+    summary = {"changed": any(outcome.changed for outcome in outcomes), "users": users, "counts": counts,
+               "disabled_logins": [user["user_principal_name"] for user in users if user.get("console_login_disabled")]}
     if diff:
         summary["diff"] = diffs
     return summary
@@ -576,6 +619,10 @@ def run_batch(client, entries, options, check_mode=False, diff=False):
 
 def _collect_warnings(users, vault, limit=10):
     warnings = list(vault.warnings) if vault is not None else []
+    disabled = [user["name"] for user in users if user.get("console_login_disabled")]
+    if disabled:
+        warnings.append("%d console login(s) are disabled and were left disabled: %s (see disabled_logins; "
+                        "enable_disabled_logins: true turns them on again)" % (len(disabled), _list_names(disabled)))
     per_user = ["%s: %s" % (user["name"], text) for user in users for text in user["warnings"]]
     warnings.extend(per_user[:limit])
     if len(per_user) > limit:

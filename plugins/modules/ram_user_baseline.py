@@ -21,6 +21,12 @@ description:
   - A user with O(users[].console_login=true) and no O(users[].password) gets a random initial password when the login
     profile is created. It satisfies the account password policy and is written to C(<password_dir>/<name>.password)
     (mode 0600, directory 0700 when created) on the host that runs the module. It is never returned or printed.
+  - People change what the baseline gave them, and a re-run respects it. The login flags O(mfa_bind_required) and
+    O(password_reset_required) are applied when a console login is created; once a person has changed the initial
+    password or bound an MFA device, a re-run makes no write and reports no change (see O(enforce_login_flags)).
+  - A console login that is disabled (status C(Inactive)), by an administrator or by the platform because it was
+    not used for the account's idle limit, stays disabled and is listed in RV(disabled_logins), unless
+    O(enable_disabled_logins=true).
   - "Offboarding (O(users[].state=absent)): console login is disabled first (login profile status C(Inactive)).
     Then, with O(delete_users=true), the user is deleted with everything attached (group memberships, policies,
     AccessKeys, MFA device, login profile). Without it only the group memberships are removed."
@@ -54,13 +60,13 @@ options:
           - The display name, up to 24 characters. A new user without one gets the part of O(users[].name) before C(@).
         type: str
       email:
-        description: The e-mail address; V("") clears it. Only the China site returns it, so the international site sets it only on creation.
+        description: The e-mail address. Only the China site returns it, so the international site sets it only on creation. It cannot be cleared (see M(aliyun.ram.ram_user)).
         type: str
       mobile_phone:
-        description: The mobile phone number as C(<country code>-<number>); V("") clears it.
+        description: The mobile phone number as C(<country code>-<number>). It cannot be cleared (see M(aliyun.ram.ram_user)).
         type: str
       comments:
-        description: The description, up to 128 characters; V("") clears it.
+        description: The description, 1 to 128 characters. It cannot be cleared (see M(aliyun.ram.ram_user)).
         type: str
       tags:
         description:
@@ -82,10 +88,26 @@ options:
         elements: raw
       console_login:
         description:
-          - V(true) ensures an active console login (login profile) with O(mfa_bind_required) and O(password_reset_required).
+          - V(true) ensures a console login (login profile). A new one is active and gets O(mfa_bind_required) and
+            O(password_reset_required); an existing one that is disabled stays so unless O(enable_disabled_logins=true).
           - V(false) removes the console login.
-          - Not managed when unset, unless O(users[].password) is given, which implies V(true).
+          - When unset, O(default_console_login) decides; O(users[].password) implies V(true).
         type: bool
+      mfa_bind_required:
+        description: This user's O(mfa_bind_required), overriding the top-level option.
+        type: bool
+        version_added: 0.2.0
+      password_reset_required:
+        description: This user's O(password_reset_required), overriding the top-level option.
+        type: bool
+        version_added: 0.2.0
+      enforce_login_flags:
+        description:
+          - This user's O(enforce_login_flags), overriding the top-level option. For example V(always) together with
+            O(users[].password_reset_required=true) makes this one person reset the password at the next login.
+        type: str
+        choices: [on_create, always]
+        version_added: 0.2.0
       password:
         description:
           - The initial console password. It is used only when the login profile is created; an existing password is
@@ -94,13 +116,47 @@ options:
           - Leave it out to have one generated into O(password_dir).
         type: str
   mfa_bind_required:
-    description: Whether users with a console login must bind an MFA device at their next login.
+    description:
+      - Whether users must bind an MFA device at their first console login.
+      - Applied when the console login is created; see O(enforce_login_flags) for existing ones.
     type: bool
     default: true
   password_reset_required:
-    description: Whether users with a console login must change their password at their next login.
+    description:
+      - Whether users must change their initial password at their first console login.
+      - Applied when the console login is created; see O(enforce_login_flags) for existing ones.
     type: bool
     default: true
+  enforce_login_flags:
+    description:
+      - When O(mfa_bind_required) and O(password_reset_required) are applied to a console login that already exists.
+      - V(on_create) applies them only when the console login is created. The service clears
+        C(PasswordResetRequired) once a person has set a new password, and the emulator assumes the same for
+        C(MFABindRequired) once a device is bound; a re-run then leaves both alone and reports no change.
+      - V(always) compares and enforces them on every run. Use it on demand (for a run, or per user with
+        O(users[].enforce_login_flags)) to make people reset their password or bind MFA again. In a scheduled job it
+        asks them again after every time they did.
+    type: str
+    choices: [on_create, always]
+    default: on_create
+    version_added: 0.2.0
+  enable_disabled_logins:
+    description:
+      - V(true) turns on again the existing console logins of present users with O(users[].console_login=true) that
+        are disabled (status C(Inactive)).
+      - V(false) leaves them disabled and lists them in RV(disabled_logins). The platform disables a console login
+        that was not used for the account's idle limit (730 days unless the security preference says otherwise),
+        and an administrator may have disabled one on purpose; neither is undone without this choice.
+    type: bool
+    default: false
+    version_added: 0.2.0
+  default_console_login:
+    description:
+      - The O(users[].console_login) of entries that do not set it (and give no O(users[].password)).
+      - Unset means that such entries do not manage the console login. The M(aliyun.ram.onboarding) role passes
+        V(true), so an entry with just a name gets a console login with MFA and a password change at first login.
+    type: bool
+    version_added: 0.2.0
   default_groups:
     description: Groups every present user is a member of.
     type: list
@@ -254,6 +310,12 @@ users:
       type: list
       elements: str
       sample: []
+    console_login_disabled:
+      description:
+        - V(true) when the user's existing console login is disabled and was left so (see O(enable_disabled_logins)).
+      type: bool
+      returned: when the console login is disabled and left so
+      sample: true
     password_file:
       description:
         - The file holding the user's generated initial password (in check mode, the file a real run would write).
@@ -266,6 +328,15 @@ users:
       type: dict
       returned: when action is failed
       sample: {msg: "users[0] (alice).groups: group 'ops' does not exist"}
+disabled_logins:
+  description:
+    - The logon names of present users whose existing console login is disabled and was left disabled.
+    - The platform disables console logins that were not used for the account's idle limit; this list shows them.
+  returned: always
+  type: list
+  elements: str
+  sample: [carol@example.onaliyun.com]
+  version_added: 0.2.0
 counts:
   description: How many users ended with each action.
   returned: always
@@ -300,11 +371,14 @@ USER_ENTRY_OPTIONS = dict(
     policies=dict(type="list", elements="raw"),
     console_login=dict(type="bool"),
     password=dict(type="str", no_log=True),
+    mfa_bind_required=dict(type="bool"),
+    password_reset_required=dict(type="bool", no_log=False),
+    enforce_login_flags=dict(type="str", choices=["on_create", "always"]),
 )
 
 OPTION_NAMES = ("mfa_bind_required", "password_reset_required", "default_groups", "default_policies", "default_tags",
                 "purge_groups", "purge_policies", "purge_tags", "delete_users", "password_dir", "max_concurrency",
-                "known_groups")
+                "known_groups", "enforce_login_flags", "enable_disabled_logins", "default_console_login")
 
 
 def argument_spec():
@@ -323,6 +397,9 @@ def argument_spec():
         password_dir=dict(type="path", no_log=False),
         max_concurrency=dict(type="int", default=DEFAULT_MAX_CONCURRENCY),
         known_groups=dict(type="list", elements="str", default=[]),
+        enforce_login_flags=dict(type="str", default="on_create", choices=["on_create", "always"]),
+        enable_disabled_logins=dict(type="bool", default=False),
+        default_console_login=dict(type="bool"),
     )
     return spec
 

@@ -209,6 +209,15 @@ def by_name(summary):
 # ---------------------------------------------------------------- onboarding and idempotence
 
 
+def people_use_their_logins(account, upns, reset=True, mfa=True):
+    """What the service does when people log in: the reset and (assumed) MFA flags are cleared."""
+    for upn in upns:
+        if reset:
+            account.profiles[upn]["password_reset_required"] = False
+        if mfa:
+            account.profiles[upn]["mfa_bind_required"] = False
+
+
 def test_onboarding_creates_users_with_memberships_login_and_password_files(tmp_path):
     account = FakeAccount()
     summary = run_batch(account, team(3, groups=["ops"]), options(tmp_path, default_groups=["dev"]), diff=True)
@@ -265,7 +274,9 @@ def test_check_mode_predicts_the_real_run_and_writes_nothing(tmp_path):
     real = run_batch(account, entries, opts, diff=True)
     assert predicted == real
     assert by_name(real)["user01"]["action"] == "updated"
-    assert set(by_name(real)["user01"]["changed_fields"]) == {"groups", "policies", "login_profile.mfa_bind_required"}
+    # the login flags of an existing console login are people's business (enforce_login_flags: on_create)
+    assert set(by_name(real)["user01"]["changed_fields"]) == {"groups", "policies"}
+    assert account.profiles["user01@%s" % DOMAIN]["mfa_bind_required"] is False
     # the user that existed has no generated password: its profile was kept
     assert "password_file" not in by_name(real)["user01"]
 
@@ -500,3 +511,122 @@ def test_password_file_lost_after_the_create_is_restored_without_any_write(tmp_p
     with open(final) as handle:
         assert handle.read().strip() == account.passwords[upn]
     assert not [call for call in account.calls if not call[0].startswith(("get_", "list_"))]
+
+
+# ---------------------------------------------------------------- people use what the baseline gave them
+
+
+def test_a_rerun_after_people_reset_passwords_and_bound_mfa_writes_nothing(tmp_path):
+    account = FakeAccount()
+    entries = team(4)
+    first = run_batch(account, entries, options(tmp_path))
+    upns = [user["user_principal_name"] for user in first["users"]]
+    people_use_their_logins(account, upns[:3])
+    people_use_their_logins(account, upns[3:], mfa=False)
+    account.calls = []
+    for check_mode in (True, False):
+        summary = run_batch(account, entries, options(tmp_path), check_mode=check_mode, diff=True)
+        assert summary["changed"] is False
+        assert summary["counts"]["unchanged"] == 4
+        assert summary["diff"] == []
+    assert account.writes() == []
+    assert all(not account.profiles[upn]["password_reset_required"] for upn in upns)
+
+
+def test_enforce_login_flags_always_asks_people_again(tmp_path):
+    account = FakeAccount()
+    entries = team(3)
+    first = run_batch(account, entries, options(tmp_path))
+    upns = [user["user_principal_name"] for user in first["users"]]
+    people_use_their_logins(account, upns)
+    account.calls = []
+    predicted = run_batch(account, entries, options(tmp_path, enforce_login_flags="always"), check_mode=True, diff=True)
+    assert account.writes() == []
+    real = run_batch(account, entries, options(tmp_path, enforce_login_flags="always"), diff=True)
+    assert predicted == real
+    assert real["counts"]["updated"] == 3
+    assert [name for name, kwargs in account.writes()] == ["update_login_profile"] * 3
+    assert all(account.profiles[upn]["password_reset_required"] and account.profiles[upn]["mfa_bind_required"]
+               for upn in upns)
+
+
+def test_one_person_can_be_asked_to_reset_again_on_demand(tmp_path):
+    account = FakeAccount()
+    entries = team(3)
+    first = run_batch(account, entries, options(tmp_path))
+    upns = [user["user_principal_name"] for user in first["users"]]
+    people_use_their_logins(account, upns)
+    account.calls = []
+    # always enforces both flags of that entry: keep MFA as the person left it by saying so
+    entries[1] = dict(entries[1], password_reset_required=True, mfa_bind_required=False, enforce_login_flags="always")
+    summary = run_batch(account, entries, options(tmp_path))
+    assert by_name(summary)["user01"]["changed_fields"] == ["login_profile.password_reset_required"]
+    assert summary["counts"]["unchanged"] == 2
+    assert account.profiles[upns[1]]["password_reset_required"] is True
+    assert account.profiles[upns[1]]["mfa_bind_required"] is False
+    assert [kwargs["upn"] for name, kwargs in account.writes()] == [upns[1]]
+
+
+def test_a_disabled_console_login_stays_disabled_and_is_reported(tmp_path):
+    account = FakeAccount()
+    entries = team(3)
+    first = run_batch(account, entries, options(tmp_path))
+    upns = [user["user_principal_name"] for user in first["users"]]
+    # the platform disables an idle console login
+    account.profiles[upns[2]]["status"] = "Inactive"
+    account.calls = []
+    for check_mode in (True, False):
+        summary = run_batch(account, entries, options(tmp_path), check_mode=check_mode, diff=True)
+        assert summary["changed"] is False
+        assert summary["disabled_logins"] == [upns[2]]
+        assert by_name(summary)["user02"]["console_login_disabled"] is True
+        assert "console_login_disabled" not in by_name(summary)["user01"]
+        assert any("left disabled: user02" in text for text in summary["warnings"])
+    assert account.writes() == []
+    assert account.profiles[upns[2]]["status"] == "Inactive"
+
+
+def test_enable_disabled_logins_turns_them_on_again(tmp_path):
+    account = FakeAccount()
+    entries = team(2)
+    first = run_batch(account, entries, options(tmp_path))
+    upn = first["users"][0]["user_principal_name"]
+    account.profiles[upn]["status"] = "Inactive"
+    account.calls = []
+    summary = run_batch(account, entries, options(tmp_path, enable_disabled_logins=True))
+    assert summary["disabled_logins"] == []
+    assert by_name(summary)["user00"]["changed_fields"] == ["login_profile.status"]
+    assert account.profiles[upn]["status"] == "Active"
+    assert [name for name, kwargs in account.writes()] == ["update_login_profile"]
+
+
+def test_default_console_login_gives_entries_without_a_choice_a_console_login(tmp_path):
+    account = FakeAccount()
+    entries = [{"name": "ann"}, {"name": "svc", "console_login": False}]
+    summary = run_batch(account, entries, options(tmp_path, default_console_login=True))
+    assert "ann@%s" % DOMAIN in account.profiles
+    assert "svc@%s" % DOMAIN not in account.profiles
+    assert "password_file" in by_name(summary)["ann"]
+    # without the default, an entry that does not say leaves the console login alone
+    account2 = FakeAccount()
+    run_batch(account2, [{"name": "ann"}], options(tmp_path / "other"))
+    assert account2.profiles == {}
+
+
+def test_default_console_login_needs_a_password_dir():
+    with pytest.raises(ValidationError) as err:
+        run_batch(FakeAccount(), [{"name": "ann"}], options(None, default_console_login=True))
+    assert err.value.option == "password_dir"
+
+
+@pytest.mark.parametrize("entry, option", [
+    ({"name": "a", "password_reset_required": "yes"}, "users[0] (a).password_reset_required"),
+    ({"name": "a", "mfa_bind_required": 1}, "users[0] (a).mfa_bind_required"),
+    ({"name": "a", "enforce_login_flags": "sometimes"}, "users[0] (a).enforce_login_flags"),
+])
+def test_bad_login_flag_entries_fail_before_any_call(entry, option):
+    account = FakeAccount()
+    with pytest.raises(ValidationError) as err:
+        run_batch(account, [entry], options(None))
+    assert err.value.option == option
+    assert account.calls == []

@@ -32,11 +32,28 @@ PUBLIC_KEYS = (
     "create_date", "update_date", "last_login_date", "provision_type", "tags", "groups", "policies",
 )
 INCLUDE_CHOICES = ("login_profile", "groups", "policies")
+# What UpdateUser documents for each field an empty value would have to clear (fact sheet part 1, UpdateUser).
+UNCLEARABLE = {
+    "comments": "IMS UpdateUser documents NewComments as 1 to 128 characters",
+    "email": "IMS UpdateUser documents NewEmail as an e-mail address",
+    "mobile_phone": "IMS UpdateUser documents NewMobilePhone as <country code>-<number>",
+}
+STATUS_CHOICES = ("active", "freeze")
 
 
 def user_name_of(upn):
     """The part of a UPN before ``@``: the ``UserName`` of the RAM 2015-05-01 API."""
     return upn.split("@", 1)[0] if upn else upn
+
+
+def same_logon_name(first, second):
+    """True when two UPNs name the same user: the same name part, whatever the domain.
+
+    An account can have a domain alias besides ``<alias>.onaliyun.com``, and IMS
+    accepts ``name@<domain alias>`` but reports the user under one domain.
+    Comparing whole UPNs would then plan a rename on every run.
+    """
+    return bool(first) and bool(second) and user_name_of(first) == user_name_of(second)
 
 
 def complete_upn(client, name):
@@ -143,7 +160,7 @@ def resolve_current(client, upn=None, user_id=None, rename_from=None):
     """
     if user_id:
         current = read_user(client, user_id=user_id)
-        if current is not None and upn and current["user_principal_name"] != upn:
+        if current is not None and upn and not same_logon_name(current["user_principal_name"], upn):
             other = client.get_user(upn=upn)
             if other is not None and other.get("user_id") != current.get("user_id"):
                 raise ValidationError(
@@ -275,6 +292,10 @@ def _plan_attributes(plan, current, desired, target_upn):
         plan.note_change("user_principal_name")
     comparable = []
     for field in ATTRIBUTES:
+        if desired.get(field) == "" and current.get(field) and field in UNCLEARABLE:
+            raise ValidationError(field, "cannot clear the %s of %s: %s, and no Alibaba source says that an empty "
+                                  "value clears it; give a new value, or leave %s unset to keep the current one"
+                                  % (field.replace("_", " "), upn, UNCLEARABLE[field], field))
         if desired.get(field) is not None and current.get(field) is None and field in SITE_DEPENDENT:
             plan.warnings.append(
                 "%s: the API does not return the %s of %s (the international site leaves it out), so it cannot be compared "
@@ -360,6 +381,9 @@ def plan_user(current, desired, purge_tags=True, purge_groups=False, purge_polic
             raise ValidationError("name", "is required to create a user")
         return _plan_create(desired)
     target_upn = desired.get("user_principal_name") or current["user_principal_name"]
+    if same_logon_name(target_upn, current["user_principal_name"]):
+        # the same user named through another domain (a domain alias): never a rename
+        target_upn = current["user_principal_name"]
     plan = Plan(before={}, after={})
     _plan_attributes(plan, current, desired, target_upn)
     _plan_tags(plan, current, desired, target_upn, purge_tags)
@@ -458,7 +482,7 @@ def ensure_user(client, params, check_mode=False, diff=False):
 
 def _ensure_absent(client, upn, user_id, force, check_mode, diff):
     current = read_user(client, upn=upn, user_id=user_id)
-    if current is not None and user_id and upn and current["user_principal_name"] != upn:
+    if current is not None and user_id and upn and not same_logon_name(current["user_principal_name"], upn):
         raise ValidationError("user_id", "user_id %s is %s, not %s: name and user_id contradict each other"
                               % (user_id, current["user_principal_name"], upn))
     if current is None:
@@ -473,8 +497,17 @@ def _ensure_absent(client, upn, user_id, force, check_mode, diff):
 # ---------------------------------------------------------------- info
 
 
-def find_users(client, name=None, user_id=None, name_prefix=None, name_regex=None, group=None, include=()):
-    """ram_user_info: one user (GetUser) or all users (ListUsers, every page) filtered; extra reads per ``include``."""
+def find_users(client, name=None, user_id=None, name_prefix=None, name_regex=None, group=None, include=(), status=None):
+    """ram_user_info: one user (GetUser) or all users (ListUsers, every page, frozen ones too) filtered.
+
+    ``status`` (``active`` or ``freeze``) keeps only listed users in that state; GetUser does not report the
+    state, so a user looked up by name or ID has ``status`` None. Extra reads per ``include``.
+    """
+    if status is not None and status not in STATUS_CHOICES:
+        raise ValidationError("status", "must be one of %s" % ", ".join(STATUS_CHOICES))
+    if status is not None and (name or user_id):
+        raise ValidationError("status", "filters listed users only; it cannot be combined with name or user_id "
+                              "because GetUser does not report a user's status")
     unknown = sorted(set(include or ()) - set(INCLUDE_CHOICES))
     if unknown:
         raise ValidationError("include", "unknown value(s) %s; choose from %s" % (", ".join(unknown), ", ".join(INCLUDE_CHOICES)))
@@ -494,10 +527,12 @@ def find_users(client, name=None, user_id=None, name_prefix=None, name_regex=Non
     if name or user_id:
         user = client.get_user(user_id=user_id) if user_id else client.get_user(upn=complete_upn(client, name))
         users = [user] if user is not None else []
-        if user is not None and name and user_id and user["user_principal_name"] != complete_upn(client, name):
+        if user is not None and name and user_id and not same_logon_name(user["user_principal_name"], name):
             users = []
     else:
         users = client.list_users()
+        if status is not None:
+            users = [u for u in users if u.get("status") == status]
     if name_prefix:
         users = [u for u in users if (u.get("user_principal_name") or "").startswith(name_prefix)]
     if pattern is not None:
@@ -514,6 +549,7 @@ def find_users(client, name=None, user_id=None, name_prefix=None, name_regex=Non
     result = []
     for user in sorted(users, key=lambda u: u.get("user_principal_name") or ""):
         item = dict((key, user.get(key)) for key in PUBLIC_KEYS if key not in ("groups", "policies"))
+        item["status"] = user.get("status")
         if item["tags"] is None:
             item["tags"] = {}
         upn = user["user_principal_name"]

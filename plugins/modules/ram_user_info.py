@@ -14,6 +14,8 @@ version_added: 0.1.0
 description:
   - With O(name) or O(user_id), gets that user (IMS GetUser). Otherwise it lists every user (IMS ListUsers, following the
     paging marker to the end) and keeps those that match all given filters.
+  - The list includes frozen users. ListUsers alone returns only active users, so the module asks for both states
+    (C(Status=active,freeze)) and reports each user's RV(users[].status).
   - Can add each user's groups, attached policies and login profile, at one extra call per user and item.
   - Only reads, so it runs the same in check mode.
 author:
@@ -41,6 +43,13 @@ options:
     description:
       - Keep only members of this group. The task fails if the group does not exist.
     type: str
+  status:
+    description:
+      - Keep only listed users in this state. V(freeze) finds frozen users.
+      - Only for listing; it cannot be combined with O(name) or O(user_id), because GetUser does not report the state.
+    type: str
+    choices: [active, freeze]
+    version_added: 0.2.0
   include:
     description:
       - Extra data to read for each user.
@@ -76,6 +85,11 @@ EXAMPLES = r"""
     group: developers
     name_prefix: svc-
   register: service_users
+
+- name: List frozen users
+  aliyun.ram.ram_user_info:
+    status: freeze
+  register: frozen_users
 
 - name: List users whose logon name matches a pattern
   aliyun.ram.ram_user_info:
@@ -133,6 +147,13 @@ users:
       description: How the user was created (V(Manual), V(SCIM) or V(CloudSSO)), when the API says.
       type: str
       sample: Manual
+    status:
+      description:
+        - V(active) or V(freeze) for listed users; V(null) for a user looked up by O(name) or O(user_id), since
+          GetUser does not report it.
+      type: str
+      sample: active
+      version_added: 0.2.0
     tags:
       description: The user's tags.
       type: dict
@@ -183,7 +204,7 @@ users:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.aliyun.ram.plugins.module_utils.common import connection_argument_spec, run_module
-from ansible_collections.aliyun.ram.plugins.module_utils.user import INCLUDE_CHOICES, find_users
+from ansible_collections.aliyun.ram.plugins.module_utils.user import INCLUDE_CHOICES, STATUS_CHOICES, find_users
 
 
 def argument_spec():
@@ -194,6 +215,7 @@ def argument_spec():
         name_prefix=dict(type="str"),
         name_regex=dict(type="str"),
         group=dict(type="str"),
+        status=dict(type="str", choices=list(STATUS_CHOICES)),
         include=dict(type="list", elements="str", choices=list(INCLUDE_CHOICES), default=[]),
     )
     return spec
@@ -204,7 +226,8 @@ def main():
     params = module.params
     run_module(module, lambda client: dict(changed=False, users=find_users(
         client, name=params["name"], user_id=params["user_id"], name_prefix=params["name_prefix"],
-        name_regex=params["name_regex"], group=params["group"], include=params["include"])))
+        name_regex=params["name_regex"], group=params["group"], include=params["include"],
+        status=params["status"])))
 
 
 if __name__ == "__main__":

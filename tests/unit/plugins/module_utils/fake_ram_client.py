@@ -37,6 +37,8 @@ class FakeRamClient:
         self.login_profiles = {}
         self.access_keys = {}      # upn -> [ids]
         self.mfa = set()
+        # another domain's UPN -> the UPN the user is reported under (a domain alias)
+        self.aliases = {}
         self.calls = []
         self._next_id = 1000
 
@@ -81,6 +83,7 @@ class FakeRamClient:
         return view
 
     def _user(self, upn, action):
+        upn = self.aliases.get(upn, upn)
         if upn not in self.users:
             raise _missing("EntityNotExist.User", action)
         return self.users[upn]
@@ -101,6 +104,7 @@ class FakeRamClient:
         self.record("get_user", upn=upn, user_id=user_id)
         if (upn is None) == (user_id is None):
             raise AssertionError("give exactly one of upn and user_id")
+        upn = self.aliases.get(upn, upn)
         for user in self.users.values():
             if user["user_principal_name"] == upn or (user_id is not None and user["user_id"] == user_id):
                 return self._view(user)

@@ -24,7 +24,7 @@ from ansible_collections.aliyun.ram.plugins.module_utils.normalize import (
 )
 
 USER_KEYS = {"user_id", "user_principal_name", "user_name", "display_name", "email", "mobile_phone", "comments",
-             "create_date", "update_date", "last_login_date", "provision_type", "tags"}
+             "create_date", "update_date", "last_login_date", "provision_type", "tags", "status"}
 LOGIN_PROFILE_KEYS = {"user_principal_name", "status", "password_reset_required", "mfa_bind_required", "password_status",
                       "create_date", "update_date", "last_login_time", "auto_disable_login_status"}
 GROUP_KEYS = {"group_id", "group_name", "display_name", "comments", "create_date", "update_date"}

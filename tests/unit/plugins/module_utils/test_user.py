@@ -108,12 +108,35 @@ def test_changing_one_field_writes_only_that_field(client, field, value, expecte
 
 
 @pytest.mark.parametrize("field", ["comments", "email", "mobile_phone"])
-def test_empty_string_clears_a_field(client, field):
+def test_an_empty_string_cannot_clear_a_field(client, field):
+    # UpdateUser documents no empty value for these fields, and no source says one clears them
     client.add_user(ALICE, **{field: "86-100" if field == "mobile_phone" else "x@example.com"})
+    for check_mode in (True, False):
+        with pytest.raises(ValidationError) as info:
+            user_mod.ensure_user(client, params(name=ALICE, display_name="Alice", **{field: ""}), check_mode=check_mode)
+        assert info.value.option == field
+        assert "cannot clear" in info.value.rule and "no Alibaba source" in info.value.rule
+    assert client.writes() == []
+
+
+@pytest.mark.parametrize("field", ["comments", "email", "mobile_phone"])
+def test_an_empty_string_on_an_empty_field_is_no_change(client, field):
+    client.add_user(ALICE)
     first, second = converge(client, name=ALICE, **{field: ""})
-    assert first["changed"] is True
-    assert client.users[ALICE][field] == ""
-    assert second["changed"] is False
+    assert first["changed"] is False and second["changed"] is False
+    assert client.writes() == []
+
+
+def test_a_name_in_another_domain_of_the_same_user_is_never_a_rename(client):
+    # IMS accepts name@<domain alias> and reports the user under the default domain
+    client.add_user(ALICE, comments="x")
+    alias_upn = "alice@corp.example.com"
+    client.aliases[alias_upn] = ALICE
+    for check_mode in (True, False):
+        result = user_mod.ensure_user(client, params(name=alias_upn, comments="x"), check_mode=check_mode, diff=True)
+        assert result["changed"] is False
+        assert result["user"]["user_principal_name"] == ALICE
+    assert client.writes() == []
 
 
 def test_display_name_cannot_be_cleared(client):

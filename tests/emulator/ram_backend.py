@@ -161,12 +161,12 @@ PASSWORD_POLICY_FIELDS = (
     ("InitialPasswordAge", "int", 14, 0, 90),
     ("InterceptRiskPasswordOnApi", "bool", False, None, None),
 )
-# ASSUMPTION: RAM 2015-05-01 spells HardExpire as HardExpiry and has no InitialPasswordAge or
-# InterceptRiskPasswordOnApi (the fact sheet does not cover RAM's password policy calls).
+# RAM 2015-05-01 Get/SetPasswordPolicy carry nine fields and spell HardExpire as HardExpiry (RAM SDK 1.3.0,
+# models/_set_password_policy_request.py and _get_password_policy_response_body.py). The account has one policy:
+# IMS sees the fields RAM lacks (InitialPasswordAge, PasswordNotContainUserName, ...).
 RAM_PASSWORD_POLICY_FIELDS = ("MinimumPasswordLength", "RequireLowercaseCharacters", "RequireUppercaseCharacters",
                               "RequireNumbers", "RequireSymbols", "HardExpire", "MaxLoginAttemps",
-                              "PasswordReusePrevention", "MaxPasswordAge", "MinimumPasswordDifferentCharacter",
-                              "PasswordNotContainUserName")
+                              "PasswordReusePrevention", "MaxPasswordAge")
 RAM_FIELD_NAMES = {"HardExpire": "HardExpiry"}
 
 
@@ -696,11 +696,16 @@ class RamBackend:
 
     # ----------------------------------------------------------------- users (shared logic)
 
-    def _check_contacts(self, email, mobile, prefix=""):
-        if email:
+    def _check_contacts(self, email, mobile, prefix="", empty_clears=False):
+        """Validate e-mail and mobile phone values that were sent (None: not sent).
+
+        An empty value is a value like any other and fails the format check, unless ``empty_clears``.
+        ASSUMPTION: the documents give no rule for an empty Email/MobilePhone; treated as malformed.
+        """
+        if email is not None and not (empty_clears and email == ""):
             if len(email) > 128 or not EMAIL_RE.fullmatch(email):
                 raise bad_format(prefix + "Email")
-        if mobile:
+        if mobile is not None and not (empty_clears and mobile == ""):
             if not MOBILE_RE.fullmatch(mobile):
                 raise bad_format(prefix + "MobilePhone")
 
@@ -771,8 +776,9 @@ class RamBackend:
         display_name = params.text("DisplayName", required=True)
         check_length(display_name, "DisplayName", 24, 1)
         comments = params.text("Comments")
-        if comments:
-            check_length(comments, "Comments", 128)
+        if comments is not None:
+            # Comments is 1-128 characters (IMS and RAM SDK models): a Comments parameter sent empty is refused.
+            check_length(comments, "Comments", 128, 1)
         email, mobile = params.text("Email"), params.text("MobilePhone")
         self._check_contacts(email, mobile)
         user = self._create_user(name, display_name, email, mobile, comments, params.tags())
@@ -790,8 +796,10 @@ class RamBackend:
         if new_display_name is not None:
             check_length(new_display_name, "NewDisplayName", 24, 1)
         new_comments = params.text("NewComments")
-        if new_comments:
-            check_length(new_comments, "NewComments", 128)
+        if new_comments is not None:
+            # ASSUMPTION: IMS UpdateUser follows its document (NewComments 1-128 characters): "" is refused, so
+            # IMS cannot clear a field. The evidence that "" clears is for RAM 2015-05-01 only (_ram_UpdateUser).
+            check_length(new_comments, "NewComments", 128, 1)
         new_email, new_mobile = params.text("NewEmail"), params.text("NewMobilePhone")
         self._check_contacts(new_email, new_mobile, prefix="New")
         if new_name is not None:
@@ -838,8 +846,8 @@ class RamBackend:
         if display_name is not None:
             check_length(display_name, "DisplayName", 128, 1)
         comments = params.text("Comments")
-        if comments:
-            check_length(comments, "Comments", 128)
+        if comments is not None:
+            check_length(comments, "Comments", 128, 1)
         email, mobile = params.text("Email"), params.text("MobilePhone")
         self._check_contacts(email, mobile)
         user = self._create_user(name, display_name, email, mobile, comments, [])
@@ -855,14 +863,18 @@ class RamBackend:
         new_name = params.text("NewUserName")
         if new_name is not None:
             check_name(new_name, "NewUserName")
+        # Against the documents (NewDisplayName and NewComments 1-128 characters), an empty NewDisplayName,
+        # NewComments, NewEmail or NewMobilePhone clears the field: Alibaba's own Terraform provider sends ""
+        # to RAM 2015-05-01 UpdateUser for a removed attribute and its acceptance test expects the field gone
+        # (aliyun/terraform-provider-alicloud b188fddce, alicloud/resource_alicloud_ram_user{,_test}.go).
         new_display_name = params.text("NewDisplayName")
-        if new_display_name is not None:
+        if new_display_name:
             check_length(new_display_name, "NewDisplayName", 128, 1)
         new_comments = params.text("NewComments")
         if new_comments:
             check_length(new_comments, "NewComments", 128)
         new_email, new_mobile = params.text("NewEmail"), params.text("NewMobilePhone")
-        self._check_contacts(new_email, new_mobile, prefix="New")
+        self._check_contacts(new_email, new_mobile, prefix="New", empty_clears=True)
         if new_name is not None:
             self._rename_user(user, new_name)
         if new_display_name is not None:
@@ -1243,7 +1255,12 @@ class RamBackend:
         return {"MFADevice": {"SerialNumber": device["SerialNumber"]}}
 
     def _ims_GetUserMFAInfo(self, params, caller):
-        device = self._bound_device(self._ims_user_or_caller(params, caller))
+        user = self._ims_user_or_caller(params, caller)
+        device = self._mfa_of(user["UserId"])
+        if device is None:
+            # ASSUMPTION: IMS answers a user without a device with IsMFAEnable=false (the SDK model documents the
+            # false value) rather than RAM 2015's 404 EntityNotExist.User.MFADevice; no page shows this case.
+            return {"IsMFAEnable": False}
         return {"IsMFAEnable": True, "MFADevice": {"SerialNumber": device["SerialNumber"], "Type": "VMFA"}}
 
     def _ims_UnbindMFADevice(self, params, caller):
@@ -1351,14 +1368,17 @@ class RamBackend:
         if new_display_name is not None:
             check_length(new_display_name, "NewDisplayName", 24, 1)
         new_comments = params.text("NewComments")
-        if new_comments:
-            check_length(new_comments, "NewComments", 128)
+        if new_comments is not None:
+            # IMS UpdateGroup: NewComments "maximum length 128" ("" clears); RAM UpdateGroup: 1-128 characters
+            # ("" refused). SDK models/_update_group_request.py of each version.
+            check_length(new_comments, "NewComments", 128, 0 if with_display_name else 1)
         self._update_group(group, new_name, new_display_name, new_comments)
         return {"Group": self._group_view(group, with_display_name=with_display_name)}
 
     def _list_groups(self, params, with_display_name):
+        # MaxItems 1-100, default 100, in both versions (IMS and RAM SDK models/_list_groups_request.py).
         chunk, truncated, marker = page(list(self._state["groups"].values()),
-                                        lambda g: (g["GroupName"].lower(), g["GroupId"]), params, 100, 1000)
+                                        lambda g: (g["GroupName"].lower(), g["GroupId"]), params, 100, 100)
         return paged({"Groups": {"Group": [self._group_view(g, with_display_name=with_display_name) for g in chunk]}}, truncated, marker)
 
     def _change_membership(self, params, user_lookup, change):

@@ -150,11 +150,29 @@ def test_set_password_policy_round_trip_and_reset_of_omitted_fields(backend):
     assert call(backend, IMS, "GetPasswordPolicy")["PasswordPolicy"] == dict(DEFAULT_POLICY, RequireNumbers=True)
 
 
-def test_ram_password_policy_uses_hard_expiry(backend):
+RAM_POLICY_FIELDS = {"HardExpiry", "MaxLoginAttemps", "MaxPasswordAge", "MinimumPasswordLength", "PasswordReusePrevention",
+                     "RequireLowercaseCharacters", "RequireNumbers", "RequireSymbols", "RequireUppercaseCharacters"}
+
+
+def test_ram_password_policy_has_the_nine_fields_of_the_ram_sdk(backend):
     call(backend, RAM, "SetPasswordPolicy", HardExpiry="true", MinimumPasswordLength=10)
     ram = call(backend, RAM, "GetPasswordPolicy")["PasswordPolicy"]
-    assert ram["HardExpiry"] is True and "HardExpire" not in ram and ram["MinimumPasswordLength"] == 10
+    assert set(ram) == RAM_POLICY_FIELDS
+    assert ram["HardExpiry"] is True and ram["MinimumPasswordLength"] == 10
     assert call(backend, IMS, "GetPasswordPolicy")["PasswordPolicy"]["HardExpire"] is True
+    assert set(call(backend, RAM, "SetPasswordPolicy")["PasswordPolicy"]) == RAM_POLICY_FIELDS
+
+
+def test_ram_set_password_policy_keeps_the_ims_only_fields(backend):
+    call(backend, IMS, "SetPasswordPolicy", PasswordNotContainUserName="true", MinimumPasswordDifferentCharacter=4,
+         InitialPasswordAge=30)
+    # RAM has no such parameters: sending them changes nothing, and RAM's own fields reset to their defaults.
+    call(backend, RAM, "SetPasswordPolicy", RequireNumbers="true", PasswordNotContainUserName="false",
+         MinimumPasswordDifferentCharacter=0)
+    ims = call(backend, IMS, "GetPasswordPolicy")["PasswordPolicy"]
+    assert (ims["PasswordNotContainUserName"], ims["MinimumPasswordDifferentCharacter"], ims["InitialPasswordAge"]) == \
+        (True, 4, 30)
+    assert ims["RequireNumbers"] is True
 
 
 @pytest.mark.parametrize("field, low, high", [
@@ -256,7 +274,9 @@ def bind(backend, name, device="dev1"):
 
 
 def test_mfa_bind_info_and_unbind(backend):
-    assert fault_of(backend, IMS, "GetUserMFAInfo", **ALICE) == ("EntityNotExist.User.MFADevice", 404)
+    assert call(backend, IMS, "GetUserMFAInfo", **ALICE) == {"IsMFAEnable": False}
+    assert fault_of(backend, RAM, "GetUserMFAInfo", UserName="alice") == ("EntityNotExist.User.MFADevice", 404)
+    assert fault_of(backend, IMS, "GetUserMFAInfo", UserPrincipalName=upn("zed")) == ("EntityNotExist.User", 404)
     serial = bind(backend, "alice")
     assert serial == "acs:ram::1234567890123456:mfa/dev1"
     assert call(backend, IMS, "GetUserMFAInfo", **ALICE) == {"IsMFAEnable": True,
@@ -381,7 +401,7 @@ def test_fifty_groups_per_account(backend):
 
 
 @pytest.mark.parametrize("version, action, item, max_items, high", [
-    (IMS, "ListGroups", "Group", 3, 1000), (RAM, "ListGroups", "Group", 4, 1000),
+    (IMS, "ListGroups", "Group", 3, 100), (RAM, "ListGroups", "Group", 4, 100),
     (IMS, "ListUsersForGroup", "User", 2, 100), (RAM, "ListUsersForGroup", "User", 3, 1000),
 ])
 def test_group_listings_page_to_the_end(backend, version, action, item, max_items, high):
@@ -499,3 +519,10 @@ def test_custom_policy_lifecycle(backend):
     assert fault_of(backend, RAM, "DeletePolicy", PolicyName="ecs-describe") == ("EntityNotExist.Policy", 404)
     assert fault_of(backend, RAM, "DetachPolicyFromGroup", GroupName="grp", PolicyName="AdministratorAccess",
                     PolicyType="System") == ("EntityNotExist.Group.Policy", 404)
+
+
+@pytest.mark.parametrize("version", [IMS, RAM])
+def test_list_groups_max_items_is_one_to_a_hundred(backend, version):
+    assert call(backend, version, "ListGroups", MaxItems=100)["IsTruncated"] is False
+    for bad in (0, 101, 1000):
+        assert fault_of(backend, version, "ListGroups", MaxItems=bad) == ("InvalidParameter.MaxItems", 400)

@@ -146,13 +146,14 @@ def test_ram_display_name_allows_128_chars(backend):
     assert "UpdateDate" not in user
 
 
-def test_ims_update_user_changes_fields_and_clears_optional_ones(backend):
+def test_ims_update_user_changes_fields(backend):
     created = create(backend, "gina", Email="g@corp.example", MobilePhone="86-1234567", Comments="old")
     updated = call(backend, IMS, "UpdateUser", UserId=created["UserId"], NewUserPrincipalName=upn("gina2"),
-                   NewDisplayName="Gina Two", NewComments="", NewEmail="", NewMobilePhone="")["User"]
+                   NewDisplayName="Gina Two", NewComments="new", NewEmail="g2@corp.example",
+                   NewMobilePhone="86-7654321")["User"]
     assert updated["UserPrincipalName"] == upn("gina2")
     assert updated["DisplayName"] == "Gina Two"
-    assert (updated["Comments"], updated["Email"], updated["MobilePhone"]) == ("", "", "")
+    assert (updated["Comments"], updated["Email"], updated["MobilePhone"]) == ("new", "g2@corp.example", "86-7654321")
     assert call(backend, RAM, "GetUser", UserName="gina2")["User"]["UserId"] == created["UserId"]
     assert fault_of(backend, IMS, "GetUser", UserPrincipalName=upn("gina")) == ("EntityNotExist.User", 404)
 
@@ -394,3 +395,55 @@ def test_ram_delete_user(backend):
     assert fault_of(backend, RAM, "DeleteUser", UserName="xena") == ("DeleteConflict.User.LoginProfile", 409)
     call(backend, RAM, "DeleteLoginProfile", UserName="xena")
     assert call(backend, RAM, "DeleteUser", UserName="xena") == {}
+
+
+# ----------------------------------------------------------------------------- empty values
+
+
+@pytest.mark.parametrize("field, code", [
+    ("NewComments", "InvalidParameter.NewComments.Length"),
+    ("NewEmail", "InvalidParameter.NewEmail.Format"),
+    ("NewMobilePhone", "InvalidParameter.NewMobilePhone.Format"),
+    ("NewDisplayName", "InvalidParameter.NewDisplayName.Length"),
+])
+def test_ims_update_user_refuses_an_empty_value(backend, field, code):
+    create(backend, "olga", Email="o@corp.example", MobilePhone="86-1234567", Comments="keep")
+    assert fault_of(backend, IMS, "UpdateUser", UserPrincipalName=upn("olga"), **{field: ""}) == (code, 400)
+    user = call(backend, IMS, "GetUser", UserPrincipalName=upn("olga"))["User"]
+    assert (user["Comments"], user["Email"], user["MobilePhone"], user["DisplayName"]) == \
+        ("keep", "o@corp.example", "86-1234567", "Olga")
+
+
+def test_ram_update_user_clears_a_field_with_an_empty_value(backend):
+    call(backend, RAM, "CreateUser", UserName="pia", DisplayName="Pia", Email="p@corp.example",
+         MobilePhone="86-1234567", Comments="old")
+    user = call(backend, RAM, "UpdateUser", UserName="pia", NewComments="", NewEmail="", NewMobilePhone="",
+                NewDisplayName="")["User"]
+    assert (user["Comments"], user["Email"], user["MobilePhone"], user["DisplayName"]) == ("", "", "", "")
+    assert call(backend, IMS, "GetUser", UserPrincipalName=upn("pia"))["User"]["Comments"] == ""
+    assert fault_of(backend, RAM, "UpdateUser", UserName="pia", NewComments="c" * 129) == \
+        ("InvalidParameter.NewComments.Length", 400)
+    assert fault_of(backend, RAM, "UpdateUser", UserName="pia", NewEmail="nope") == \
+        ("InvalidParameter.NewEmail.Format", 400)
+
+
+@pytest.mark.parametrize("version, base", [
+    (IMS, {"UserPrincipalName": upn("quin"), "DisplayName": "Quin"}),
+    (RAM, {"UserName": "quin"}),
+])
+@pytest.mark.parametrize("field, code", [
+    ("Comments", "InvalidParameter.Comments.Length"),
+    ("Email", "InvalidParameter.Email.Format"),
+    ("MobilePhone", "InvalidParameter.MobilePhone.Format"),
+])
+def test_create_user_refuses_an_empty_value_that_is_sent(backend, version, base, field, code):
+    assert fault_of(backend, version, "CreateUser", **dict(base, **{field: ""})) == (code, 400)
+    assert fault_of(backend, IMS, "GetUser", UserPrincipalName=upn("quin")) == ("EntityNotExist.User", 404)
+
+
+def test_group_comments_follow_each_versions_limits(backend):
+    call(backend, IMS, "CreateGroup", GroupName="g1", Comments="")
+    call(backend, RAM, "CreateGroup", GroupName="g2", Comments="")
+    call(backend, IMS, "UpdateGroup", GroupName="g1", NewComments="")
+    assert fault_of(backend, RAM, "UpdateGroup", GroupName="g2", NewComments="") == \
+        ("InvalidParameter.NewComments.Length", 400)

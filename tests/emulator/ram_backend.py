@@ -73,6 +73,8 @@ INDEX_RE = re.compile(r"[0-9]+")
 TAG_PARAM_RE = re.compile(r"Tag\.([0-9]+)\.(Key|Value)")
 SYMBOLS = set(string.punctuation)
 TRUE_FALSE = {"true": True, "false": False}
+# IMS ListUsers / ListUserBasicInfos Status values (IMS SDK models/_list_users_request.py): the user states they select.
+USER_STATUS_FILTERS = {"active": ("active",), "freeze": ("freeze",), "active,freeze": ("active", "freeze")}
 WRITE_PREFIXES = ("Create", "Update", "Delete", "Add", "Remove", "Attach", "Detach", "Set", "Tag", "Untag",
                   "Bind", "Unbind", "Change", "Clear")
 
@@ -123,6 +125,9 @@ MESSAGES = {
 }
 STATUS_BY_PREFIX = (("EntityNotExist", 404), ("EntityAlreadyExists", 409), ("DeleteConflict", 409),
                     ("LimitExceeded", 409), ("NoPermission", 403), ("InvalidAction", 404))
+
+# /_emulator/people/<action> -> the body fields it takes.
+PERSON_ACTIONS = {"freeze": ("user",), "unfreeze": ("user",)}
 
 # System policies every account has. Descriptions and documents are this emulator's own wording.
 SYSTEM_POLICIES = (
@@ -455,6 +460,7 @@ class RamBackend:
                 uid = user["UserId"]
                 entry = copy.deepcopy(user)
                 entry["UserPrincipalName"] = self._upn(user)
+                entry["Status"] = self._user_status(user)
                 profile = state["login_profiles"].get(uid)
                 entry["LoginProfile"] = None if profile is None else dict(
                     (k, v) for k, v in profile.items() if k != "password_hash")
@@ -485,6 +491,59 @@ class RamBackend:
                                                                 key=lambda d: d["SerialNumber"])),
                     "roles": [copy.deepcopy(role) for name, role in sorted(state["roles"].items())],
                     "sts_sessions": sessions}
+
+    # ----------------------------------------------------------------- people (admin paths)
+
+    def person(self, action, payload):
+        """What a person or the platform does to a user, for ``POST /_emulator/people/<action>``.
+
+        Returns (HTTP status, JSON body). The body never holds a password, hash or secret. The user is
+        named by ``payload["user"]``, a bare name or a full UserPrincipalName.
+        """
+        handler = getattr(self, "_person_" + action, None) if action in PERSON_ACTIONS else None
+        if handler is None:
+            return 404, {"error": "unknown people action %r; known: %s" % (action, ", ".join(PERSON_ACTIONS))}
+        if not isinstance(payload, dict):
+            return 400, {"error": "body must be a JSON object"}
+        allowed = PERSON_ACTIONS[action]
+        unknown = sorted(set(payload) - set(allowed))
+        if unknown:
+            return 400, {"error": "unknown field(s) %s; %s takes %s" % (", ".join(unknown), action, ", ".join(allowed))}
+        name = payload.get("user")
+        if not isinstance(name, str) or not name:
+            return 400, {"error": 'the body needs "user": a user name or UserPrincipalName'}
+        with self._lock:
+            user = self._person_user(name)
+            if user is None:
+                return 404, {"error": "the user %s does not exist" % name}
+            refusal = handler(user, payload)
+            if refusal is not None:
+                return refusal
+            self._schedule_save()
+            return 200, self._person_view(user)
+
+    def _person_user(self, name):
+        """The user named by a bare name or a UPN of the default domain (also while a create is not yet visible)."""
+        bare, at, domain = name.rpartition("@")
+        if at and domain.lower() != self.default_domain.lower():
+            return None
+        return self._user_by_name(bare if at else name)
+
+    def _person_view(self, user):
+        view = self._ims_user_view(user, with_user_name=True)
+        view["Status"] = self._user_status(user)
+        profile = self._state["login_profiles"].get(user["UserId"])
+        return {"user_principal_name": self._upn(user), "user": view,
+                "login_profile": None if profile is None else
+                self._ims_profile_view(user, profile, ("AutoDisableLoginStatus", "LastLoginTime"))["LoginProfile"]}
+
+    def _person_freeze(self, user, payload):
+        # ASSUMPTION: freezing changes the user's Status only: GetUser still answers, AccessKeys still sign,
+        # UpdateDate is kept; ListUsers hides the user by default (documented) and the person cannot log in.
+        user["Status"] = "freeze"
+
+    def _person_unfreeze(self, user, payload):
+        user["Status"] = "active"
 
     def save(self):
         with self._lock:
@@ -727,7 +786,7 @@ class RamBackend:
         user = {"UserId": uid, "UserName": name, "DisplayName": display_name or "",
                 "Email": (email or "") if keep_contacts else "", "MobilePhone": (mobile or "") if keep_contacts else "",
                 "Comments": comments or "", "CreateDate": now, "UpdateDate": now, "LastLoginDate": "",
-                "ProvisionType": "Manual", "Tags": dict(tags)}
+                "ProvisionType": "Manual", "Tags": dict(tags), "Status": "active"}
         self._state["users"][uid] = user
         return user
 
@@ -761,6 +820,28 @@ class RamBackend:
         del self._state["users"][uid]
         self._state["user_policies"].pop(uid, None)
 
+    @staticmethod
+    def _user_status(user):
+        # Users saved by an older emulator have no Status: they are active.
+        return user.get("Status", "active")
+
+    def _status_filter(self, params, tag_excludes_status):
+        """The user states an IMS list selects: Status given, or "active"; a Tag filter selects both.
+
+        ``tag_excludes_status``: ListUserBasicInfos documents that Tag and Status cannot both be given.
+        """
+        status = params.text("Status")
+        if status and status not in USER_STATUS_FILTERS:
+            # ASSUMPTION: undocumented code for a Status outside active, freeze, active,freeze (exact spellings).
+            raise invalid("Status")
+        if params.tags():
+            if status and tag_excludes_status:
+                # ASSUMPTION: undocumented code for Tag and Status given together on ListUserBasicInfos.
+                raise ApiFault("InvalidParameter.Status", 400,
+                               'The parameter - "Status" cannot be specified together with "Tag".')
+            return USER_STATUS_FILTERS["active,freeze"]
+        return USER_STATUS_FILTERS[status or "active"]
+
     def _filter_by_tags(self, users, params):
         wanted = params.tags()
         if not wanted:
@@ -785,6 +866,8 @@ class RamBackend:
         return {"User": self._ims_user_view(user, with_user_name=False)}
 
     def _ims_GetUser(self, params, caller):
+        # ASSUMPTION: GetUser (IMS and RAM) returns a frozen user like any other; nothing documents freeze here,
+        # and the GetUser models have no Status field.
         user = self._ims_user_by_one_of(params, ("UserPrincipalName", "UserId", "UserAccessKeyId"))
         return {"User": self._ims_user_view(user, with_user_name=True)}
 
@@ -816,22 +899,26 @@ class RamBackend:
         self._delete_user(self._ims_user_by_one_of(params, ("UserPrincipalName", "UserId")))
         return {}
 
+    def _users_in_states(self, states):
+        return [user for user in self._state["users"].values() if self._user_status(user) in states]
+
     def _ims_ListUsers(self, params, caller):
-        users = self._filter_by_tags(list(self._state["users"].values()), params)
+        states = self._status_filter(params, tag_excludes_status=False)
+        users = self._filter_by_tags(self._users_in_states(states), params)
         chunk, truncated, marker = page(users, self._user_sort_key, params, 1000, 1000)
         entries = []
         for user in chunk:
             view = self._ims_user_view(user, with_user_name=False)
-            # ASSUMPTION: every emulated user is active; the status is reported in the request's spelling.
-            view["Status"] = "active"
+            view["Status"] = self._user_status(user)
             entries.append(view)
         return paged({"Users": {"User": entries}}, truncated, marker)
 
     def _ims_ListUserBasicInfos(self, params, caller):
-        users = self._filter_by_tags(list(self._state["users"].values()), params)
+        states = self._status_filter(params, tag_excludes_status=True)
+        users = self._filter_by_tags(self._users_in_states(states), params)
         chunk, truncated, marker = page(users, self._user_sort_key, params, 100, 1000)
         entries = [{"UserId": u["UserId"], "UserPrincipalName": self._upn(u), "DisplayName": u["DisplayName"],
-                    "Status": "active"} for u in chunk]
+                    "Status": self._user_status(u)} for u in chunk]
         return paged({"UserBasicInfos": {"UserBasicInfo": entries}}, truncated, marker)
 
     def _ims_GetDefaultDomain(self, params, caller):
@@ -890,7 +977,10 @@ class RamBackend:
         return {}
 
     def _ram_ListUsers(self, params, caller):
-        chunk, truncated, marker = page(list(self._state["users"].values()), self._user_sort_key, params, 100, 1000)
+        # ASSUMPTION: RAM 2015-05-01 ListUsers has no Status parameter (RAM SDK model; one sent is ignored) and
+        # lists what IMS ListUsers lists by default: active users only, frozen users hidden (one backend).
+        users = self._users_in_states(USER_STATUS_FILTERS["active"])
+        chunk, truncated, marker = page(users, self._user_sort_key, params, 100, 1000)
         return paged({"Users": {"User": [self._ram_user_view(u) for u in chunk]}}, truncated, marker)
 
     # ----------------------------------------------------------------- tags (IMS)
@@ -1336,6 +1426,7 @@ class RamBackend:
         return {"Groups": {"Group": entries}}
 
     def _group_members(self, group):
+        # ASSUMPTION: ListUsersForGroup lists frozen members too (it has no Status parameter).
         members = self._state["memberships"].get(group["GroupId"], {})
         return [(self._state["users"][uid], joined) for uid, joined in members.items()]
 

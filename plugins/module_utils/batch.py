@@ -34,16 +34,17 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
-import stat
+import calendar
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.aliyun.ram.plugins.module_utils import login_profile as profile_reconciler
 from ansible_collections.aliyun.ram.plugins.module_utils import user as user_reconciler
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, RamError, ValidationError
-from ansible_collections.aliyun.ram.plugins.module_utils.password import generate_password, user_name_of
+from ansible_collections.aliyun.ram.plugins.module_utils.password import generate_password, password_violations, user_name_of
 from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan
+from ansible_collections.aliyun.ram.plugins.module_utils.secret_files import PasswordVault
 
 ACTIONS = ("created", "updated", "disabled", "deleted", "unchanged", "failed")
 STATES = ("present", "absent")
@@ -51,10 +52,10 @@ LOGIN_FLAGS = ("mfa_bind_required", "password_reset_required")
 USER_FIELDS = ("display_name", "email", "mobile_phone", "comments")
 DEFAULT_MAX_CONCURRENCY = 8
 MAX_CONCURRENCY_LIMIT = 64
-PASSWORD_FILE_SUFFIX = ".password"
-# Written just before CreateLoginProfile and renamed after it, so an interrupted run never leaves a
-# console login whose password nobody has: the next run reuses or promotes the pending file.
-PENDING_SUFFIX = ".pending"
+# A pending file is restored as a login's password only when the login was set up within this window around the
+# file's time (seconds; it allows for clock skew between the controller and the service) and the password is
+# still the initial one.
+PENDING_PROOF_WINDOW = (-300, 900)
 PROFILE_FIELD_PREFIX = "login_profile."
 REDACTED = "********"
 
@@ -270,72 +271,6 @@ class SharedLookups:
         return self._entry(("password_policy",)).get(self._client.get_password_policy)
 
 
-# ---------------------------------------------------------------------------- password files
-
-
-class PasswordVault:
-    """Writes generated initial passwords to ``<directory>/<upn>.password`` (directory 0700, files 0600)."""
-
-    def __init__(self, directory):
-        self.directory = os.path.abspath(os.path.expanduser(directory))
-        self.warnings = []
-
-    def path_for(self, upn):
-        return os.path.join(self.directory, upn + PASSWORD_FILE_SUFFIX)
-
-    def check(self):
-        """Check mode: refuse a path that exists and is not a directory; create nothing."""
-        if os.path.exists(self.directory) and not os.path.isdir(self.directory):
-            raise ValidationError("password_dir", "%s exists and is not a directory" % self.directory)
-
-    def prepare(self):
-        """Before any write: make sure the directory exists (0700 when created here) and is writable."""
-        self.check()
-        if not os.path.isdir(self.directory):
-            try:
-                os.makedirs(self.directory, 0o700)
-            except OSError as exc:
-                raise ValidationError("password_dir", "cannot create %s: %s" % (self.directory, exc.strerror))
-        if not os.access(self.directory, os.W_OK | os.X_OK):
-            raise ValidationError("password_dir", "%s is not writable" % self.directory)
-        if stat.S_IMODE(os.stat(self.directory).st_mode) & 0o077:
-            self.warnings.append("password_dir %s can be listed by other local users; the password files themselves "
-                                 "are readable only by their owner (0600)" % self.directory)
-
-    def pending_path_for(self, upn):
-        return self.path_for(upn) + PENDING_SUFFIX
-
-    def read_pending(self, upn):
-        """The password an interrupted run wrote just before CreateLoginProfile, or None."""
-        try:
-            with open(self.pending_path_for(upn), encoding="utf-8") as handle:
-                return handle.read().strip() or None
-        except (IOError, OSError):
-            return None
-
-    def write_pending(self, upn, password):
-        """Before CreateLoginProfile: keep the password where a crash cannot lose it."""
-        return self.write(upn, password, path=self.pending_path_for(upn))
-
-    def promote(self, upn):
-        """After CreateLoginProfile: the pending file becomes the password file."""
-        path = self.path_for(upn)
-        os.replace(self.pending_path_for(upn), path)
-        return path
-
-    def write(self, upn, password, path=None):
-        path = path or self.path_for(upn)
-        flags = os.O_CREAT | os.O_WRONLY | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-        descriptor = os.open(path, flags, 0o600)
-        try:
-            # an existing file keeps its mode through O_CREAT: tighten it
-            os.fchmod(descriptor, 0o600)
-            os.write(descriptor, (password + "\n").encode("utf-8"))
-        finally:
-            os.close(descriptor)
-        return path
-
-
 # ---------------------------------------------------------------------------- one user
 
 
@@ -350,6 +285,8 @@ class UserOutcome:
         self.done = []
         self.error = None
         self.generated_password = None
+        # the generated password came from a pending file an earlier run left (the file already holds it)
+        self.reuses_pending = False
         self.planned_password_file = None
         self.password_file = None
         self.orphan_password = False
@@ -399,7 +336,7 @@ class BatchRun:
         self.specs = specs
         self.options = options
         self.check_mode = check_mode
-        self.vault = PasswordVault(options.password_dir) if options.password_dir else None
+        self.vault = PasswordVault(options.password_dir) if options.password_dir is not None else None
 
     # -- planning ---------------------------------------------------------------
 
@@ -437,18 +374,50 @@ class BatchRun:
             if spec.password:
                 desired["password"] = spec.password
             else:
-                # an interrupted run may have left the password it was about to send: reuse it
-                outcome.generated_password = self.vault.read_pending(outcome.upn) or \
+                outcome.generated_password = self._reusable_pending(outcome, policy) or \
                     generate_password(policy, user_name=outcome.upn)
                 desired["password"] = outcome.generated_password
                 outcome.planned_password_file = self.vault.path_for(outcome.upn)
-        elif self.vault is not None and not spec.password and not os.path.exists(self.vault.path_for(outcome.upn)) \
-                and self.vault.read_pending(outcome.upn):
-            # the profile was created with the pending password, then the run died before renaming it
-            outcome.orphan_password = True
+        elif self.vault is not None and not spec.password and not self.vault.has_password_file(outcome.upn):
+            pending = self.vault.read_pending(outcome.upn)
+            if pending is not None:
+                # the profile may have been created with the pending password, then the run died before renaming it
+                self._judge_orphan(outcome, profile_current)
         return profile_reconciler.plan_login_profile(profile_current, desired, update_password="on_create",
                                                      policy=policy, user_name=outcome.upn,
                                                      enforce_login_flags=spec.enforce_login_flags)
+
+    def _reusable_pending(self, outcome, policy):
+        """The password an interrupted run left in a pending file, when it can still be used; else None.
+
+        No console login exists, so the pending password is nobody's yet: one the (possibly tightened) password
+        policy refuses is replaced by a new one instead of blocking the user.
+        """
+        pending = self.vault.read_pending(outcome.upn)
+        if pending is None:
+            return None
+        if password_violations(pending, policy, user_name=outcome.upn):
+            outcome.recovery_warning = ("%s: the password left in %s by an interrupted run no longer satisfies the "
+                                        "password policy; a new one replaces it"
+                                        % (outcome.upn, self.vault.pending_path_for(outcome.upn)))
+            return None
+        outcome.reuses_pending = True
+        return pending
+
+    def _judge_orphan(self, outcome, profile):
+        """Restore the pending file only when it provably holds the login's current password; else say why not."""
+        set_at = _epoch(profile.get("update_date"))
+        written_at = self.vault.pending_written_at(outcome.upn)
+        proven = (profile.get("password_status") != "NotInitial" and set_at is not None and written_at is not None
+                  and PENDING_PROOF_WINDOW[0] <= set_at - written_at <= PENDING_PROOF_WINDOW[1])
+        if proven:
+            outcome.orphan_password = True
+            return
+        outcome.recovery_warning = (
+            "%s: %s was left by an interrupted run, but it cannot be proven to hold the current password of the "
+            "console login (the login was changed at %s or its password is no longer the initial one); the file is "
+            "left as it is: remove it once you know it is stale" % (
+                outcome.upn, self.vault.pending_path_for(outcome.upn), profile.get("update_date") or "an unknown time"))
 
     def plan_absent(self, outcome):
         current = user_reconciler.read_user(self.client, upn=outcome.upn)
@@ -516,13 +485,23 @@ class BatchRun:
             creates_login = step.method == "create_login_profile" and outcome.generated_password
             if creates_login:
                 self._save_pending_password(outcome)
-            getattr(self.client, step.method)(**step.kwargs)
+            try:
+                getattr(self.client, step.method)(**step.kwargs)
+            except RamApiError as exc:
+                if creates_login and _definitely_refused(exc):
+                    # the password never became anyone's: a later run must not restore it
+                    self.vault.discard_pending(outcome.upn)
+                raise
             outcome.done.append(step.summary)
             if creates_login:
                 outcome.password_file = self.vault.promote(outcome.upn)
 
     def _save_pending_password(self, outcome):
+        if outcome.reuses_pending:
+            return
         try:
+            # a stale pending file (refused by the policy) goes; a new file never reuses an existing one
+            self.vault.discard_pending(outcome.upn)
             self.vault.write_pending(outcome.upn, outcome.generated_password)
         except OSError as exc:
             raise RamError("the initial password of %s could not be written to %s (%s); its console login was not created"
@@ -540,18 +519,38 @@ class BatchRun:
     # -- the whole run ------------------------------------------------------------
 
     def run(self):
-        if self.vault is not None and any(spec.needs_password_file for spec in self.specs):
-            if self.check_mode:
+        if self.vault is not None:
+            # before any API write: a directory that breaks a rule stops the whole run
+            if self.check_mode or not any(spec.needs_password_file for spec in self.specs):
                 self.vault.check()
             else:
                 self.vault.prepare()
-        workers = max(1, min(self.options.max_concurrency or DEFAULT_MAX_CONCURRENCY, len(self.specs) or 1))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            outcomes = list(pool.map(self.process, self.specs))
+        try:
+            workers = max(1, min(self.options.max_concurrency or DEFAULT_MAX_CONCURRENCY, len(self.specs) or 1))
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                outcomes = list(pool.map(self.process, self.specs))
+        finally:
+            if self.vault is not None:
+                self.vault.close()
         for outcome in outcomes:
             # the password is written (or not) by now; drop it
             outcome.generated_password = None
         return outcomes
+
+
+def _definitely_refused(exc):
+    """True when the service answered a write with a client error and no earlier attempt may have applied it."""
+    return not exc.retried and exc.http_status is not None and 400 <= exc.http_status < 500
+
+
+def _epoch(value):
+    """``2024-05-01T08:00:00Z`` -> seconds since the epoch; None when missing or unreadable."""
+    if not value:
+        return None
+    try:
+        return calendar.timegm(time.strptime(value, "%Y-%m-%dT%H:%M:%SZ"))
+    except (TypeError, ValueError):
+        return None
 
 
 def _redact(text, outcome):
@@ -613,12 +612,12 @@ def run_batch(client, entries, options, check_mode=False, diff=False):
     batch = BatchRun(client, specs, options, check_mode=check_mode)
     outcomes = batch.run()
     summary = summarize(outcomes, check_mode=check_mode, diff=diff)
-    summary["warnings"] = _collect_warnings(summary["users"], batch.vault)
+    summary["warnings"] = _collect_warnings(summary["users"])
     return summary
 
 
-def _collect_warnings(users, vault, limit=10):
-    warnings = list(vault.warnings) if vault is not None else []
+def _collect_warnings(users, limit=10):
+    warnings = []
     disabled = [user["name"] for user in users if user.get("console_login_disabled")]
     if disabled:
         warnings.append("%d console login(s) are disabled and were left disabled: %s (see disabled_logins; "

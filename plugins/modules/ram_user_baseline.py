@@ -194,7 +194,13 @@ options:
   password_dir:
     description:
       - Directory for generated initial passwords, one file per user named C(<user principal name>.password), mode 0600.
-      - Created with mode 0700 when missing. It is on the host that runs the module.
+        It is on the host that runs the module.
+      - Created with mode 0700 when missing. An existing directory must be owned by the user running the module and
+        give no permission to group or others (C(chmod 700)); otherwise the task fails before any change. A symbolic
+        link is followed only to such a directory.
+      - A password file is always a new file (never written through an existing file or link). A file left by an
+        interrupted run is used only if it is a regular file owned by that user with mode 0600; otherwise that
+        user fails before any change, naming the file.
       - Required when some user asks for a console login without a password.
     type: path
   max_concurrency:

@@ -45,6 +45,8 @@ class FakeAccount:
         self.members = collections.defaultdict(set)
         self.attached = collections.defaultdict(set)
         self.profiles = {}
+        self.profile_dates = {}
+        self.password_status = {}
         self.passwords = {}
         self.access_keys = collections.defaultdict(list)
         self.fail = {}
@@ -106,7 +108,10 @@ class FakeAccount:
     def get_login_profile(self, upn):
         self._record("get_login_profile", upn=upn)
         profile = self.profiles.get(upn)
-        return dict(profile) if profile else None
+        if not profile:
+            return None
+        # what the service adds: when the login was last set up, and whether the password is the initial one
+        return dict(profile, update_date=self.profile_dates.get(upn), password_status=self.password_status.get(upn, "InitialValid"))
 
     def get_password_policy(self):
         self._record("get_password_policy")
@@ -163,6 +168,7 @@ class FakeAccount:
         self.profiles[upn] = {"user_principal_name": upn, "status": status or "Active",
                               "password_reset_required": bool(password_reset_required),
                               "mfa_bind_required": bool(mfa_bind_required)}
+        self.profile_dates[upn] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
     def update_login_profile(self, upn, password=None, **flags):
         self._record("update_login_profile", upn=upn)
@@ -450,18 +456,6 @@ def test_password_dir_that_is_a_file_is_refused_before_any_write(tmp_path):
     assert account.writes() == []
 
 
-def test_password_file_is_rewritten_with_mode_0600(tmp_path):
-    vault = batch.PasswordVault(str(tmp_path))
-    path = vault.path_for("alice@" + DOMAIN)
-    with open(path, "w") as handle:
-        handle.write("old")
-    os.chmod(path, 0o644)
-    vault.write("alice@" + DOMAIN, "New-Secret-1")
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    with open(path) as handle:
-        assert handle.read() == "New-Secret-1\n"
-
-
 def test_user_spec_repr_never_shows_the_password():
     spec = batch.build_spec(0, {"name": "alice", "password": "Top-Secret-99"}, BatchOptions())
     assert "Top-Secret-99" not in repr(spec)
@@ -630,3 +624,151 @@ def test_bad_login_flag_entries_fail_before_any_call(entry, option):
         run_batch(account, [entry], options(None))
     assert err.value.option == option
     assert account.calls == []
+
+
+# ---------------------------------------------------------------- secret files at rest (pending and password files)
+
+
+def planted(tmp_path, upn, text="Planted-Pass-2026!", mode=0o600):
+    directory = tmp_path / "pw"
+    directory.mkdir(mode=0o700, exist_ok=True)
+    path = directory / (upn + ".password.pending")
+    path.write_text(text + "\n")
+    os.chmod(str(path), mode)
+    return str(path)
+
+
+def test_a_refused_create_removes_the_pending_file(tmp_path):
+    account = FakeAccount()
+    upn = "user00@" + DOMAIN
+    account.fail[("create_login_profile", upn)] = RamApiError("NoPermission", "denied", http_status=403)
+    first = by_name(run_batch(account, team(1), options(tmp_path)))
+    assert first["user00"]["action"] == "failed"
+    assert not os.path.exists(os.path.join(str(tmp_path / "pw"), upn + ".password.pending"))
+
+
+def test_a_failure_that_may_have_applied_keeps_the_pending_file(tmp_path):
+    account = FakeAccount()
+    upn = "user00@" + DOMAIN
+    error = RamApiError("NoPermission", "denied", http_status=403)
+    error.retried = True
+    account.fail[("create_login_profile", upn)] = error
+    run_batch(account, team(1), options(tmp_path))
+    assert os.path.exists(os.path.join(str(tmp_path / "pw"), upn + ".password.pending"))
+
+
+def test_a_pending_password_the_tightened_policy_refuses_is_replaced(tmp_path):
+    account = FakeAccount()
+    upn = "user00@" + DOMAIN
+    path = planted(tmp_path, upn, text="short-1A!")
+    summary = run_batch(account, team(1), options(tmp_path))
+    user = by_name(summary)["user00"]
+    assert user["action"] == "created"
+    assert any("no longer satisfies the password policy" in text for text in user["warnings"])
+    assert account.passwords[upn] != "short-1A!"
+    assert password_violations(account.passwords[upn], POLICY, user_name=upn) == []
+    with open(user["password_file"]) as handle:
+        assert handle.read().strip() == account.passwords[upn]
+    assert not os.path.exists(path)
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o666])
+def test_a_pending_file_others_could_read_or_write_is_not_trusted(tmp_path, mode):
+    account = FakeAccount()
+    upn = "user00@" + DOMAIN
+    path = planted(tmp_path, upn, mode=mode)
+    summary = run_batch(account, team(1), options(tmp_path))
+    user = by_name(summary)["user00"]
+    assert user["action"] == "failed"
+    assert user["error"]["option"] == "password_dir"
+    assert path in user["error"]["msg"] and "not trusted" in user["error"]["msg"]
+    assert "Planted-Pass-2026!" not in json.dumps(summary)
+    assert account.writes() == []
+
+
+def test_a_pending_file_owned_by_someone_else_is_not_trusted(tmp_path, monkeypatch):
+    account = FakeAccount()
+    upn = "user00@" + DOMAIN
+    path = planted(tmp_path, upn)
+    real = os.geteuid()
+    directory = str(tmp_path / "pw")
+    monkeypatch.setattr(os, "geteuid", lambda: real + 1)
+    # the directory is ours in this test: only the file is someone else's
+    os.chown(directory, real + 1, -1) if real == 0 else pytest.skip("needs root to change ownership")
+    summary = run_batch(account, team(1), options(tmp_path))
+    user = by_name(summary)["user00"]
+    assert user["action"] == "failed"
+    assert "is owned by uid %d" % real in user["error"]["msg"] and path in user["error"]["msg"]
+    assert account.writes() == []
+
+
+def test_a_pending_symlink_is_not_followed(tmp_path):
+    account = FakeAccount()
+    upn = "user00@" + DOMAIN
+    target = tmp_path / "elsewhere"
+    target.write_text("Planted-Pass-2026!\n")
+    os.chmod(str(target), 0o600)
+    (tmp_path / "pw").mkdir(mode=0o700)
+    link = tmp_path / "pw" / (upn + ".password.pending")
+    os.symlink(str(target), str(link))
+    summary = run_batch(account, team(1), options(tmp_path))
+    user = by_name(summary)["user00"]
+    assert user["action"] == "failed" and "symbolic link" in user["error"]["msg"]
+    assert account.writes() == []
+    assert target.read_text() == "Planted-Pass-2026!\n"
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o775, 0o755, 0o1777])
+def test_a_password_dir_others_can_use_is_refused_before_any_write(tmp_path, mode):
+    account = FakeAccount()
+    directory = tmp_path / "pw"
+    directory.mkdir()
+    os.chmod(str(directory), mode)
+    for check_mode in (True, False):
+        with pytest.raises(ValidationError) as info:
+            run_batch(account, team(2), options(tmp_path), check_mode=check_mode)
+        assert info.value.option == "password_dir"
+        assert str(directory) in info.value.rule and "owner only" in info.value.rule
+    assert account.calls == []
+
+
+def test_a_password_dir_symlink_to_a_directory_others_can_use_is_refused(tmp_path):
+    account = FakeAccount()
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(str(shared), 0o777)
+    os.symlink(str(shared), str(tmp_path / "pw"))
+    with pytest.raises(ValidationError) as info:
+        run_batch(account, team(1), options(tmp_path))
+    assert info.value.option == "password_dir"
+    assert account.calls == []
+
+
+def test_an_empty_password_dir_is_a_clear_error(tmp_path):
+    account = FakeAccount()
+    with pytest.raises(ValidationError) as info:
+        run_batch(account, team(1), options(None, password_dir=""))
+    assert str(info.value) == "password_dir: must be a directory path, not an empty string"
+    assert account.calls == []
+
+
+def test_a_pending_file_that_cannot_be_proven_current_is_left_alone(tmp_path):
+    account = FakeAccount()
+    run_batch(account, team(1), options(tmp_path))
+    upn = "user00@" + DOMAIN
+    final = os.path.join(str(tmp_path / "pw"), upn + ".password")
+    os.rename(final, final + ".pending")
+    # the password was set again later, some other way
+    account.profile_dates[upn] = "2099-01-01T00:00:00Z"
+    account.calls = []
+    summary = by_name(run_batch(account, team(1), options(tmp_path)))
+    assert summary["user00"]["action"] == "unchanged"
+    assert "password_file" not in summary["user00"]
+    assert any("cannot be proven" in text for text in summary["user00"]["warnings"])
+    assert os.path.exists(final + ".pending") and not os.path.exists(final)
+    # a person who changed the initial password: no longer the initial one
+    account.profile_dates[upn] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    account.password_status[upn] = "NotInitial"
+    summary = by_name(run_batch(account, team(1), options(tmp_path)))
+    assert any("cannot be proven" in text for text in summary["user00"]["warnings"])
+    assert not os.path.exists(final)

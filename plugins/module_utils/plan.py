@@ -10,11 +10,19 @@ check-mode prediction and the real run cannot disagree.
 
 Step arguments may hold a password; only ``summary`` texts and the
 ``before``/``after`` dictionaries are ever shown, and they never hold one.
+
+A step names a :class:`~api.RamClient` method. The name is checked when the
+step is added, so a misspelt step fails in check mode too, not only on the
+real run. When a step fails, the error carries ``completed``: the summaries
+of the steps that were applied before it, so the failure can say that
+something changed and what.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
+
+from ansible_collections.aliyun.ram.plugins.module_utils.api import RamClient
 
 
 class Step:
@@ -43,6 +51,8 @@ class Plan:
         self.changed_fields = []
 
     def add(self, method, summary, **kwargs):
+        if not callable(getattr(RamClient, method, None)) or method.startswith("_"):
+            raise ValueError("plan step %r is not a RamClient method" % method)
         self.steps.append(Step(method, summary, kwargs))
         return self
 
@@ -83,8 +93,15 @@ class Plan:
         return [step.summary for step in self.steps]
 
     def apply(self, client):
+        """Run every step in order; a failing step's error gets ``completed`` (the summaries applied before it)."""
+        completed = []
         for step in self.steps:
-            getattr(client, step.method)(**step.kwargs)
+            try:
+                getattr(client, step.method)(**step.kwargs)
+            except Exception as exc:
+                exc.completed = completed
+                raise
+            completed.append(step.summary)
 
     def diff(self, before_header=None, after_header=None):
         diff = {"before": self.before, "after": self.after}

@@ -1,0 +1,51 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) aliyun.ram contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError
+from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan
+
+
+class Recorder:
+    def __init__(self, fail_on=None):
+        self.fail_on = fail_on
+        self.calls = []
+
+    def __getattr__(self, name):
+        def call(**kwargs):
+            if name == self.fail_on:
+                raise RamApiError("LimitExceeded.User.Tag", "too many tags", http_status=409)
+            self.calls.append(name)
+        return call
+
+
+@pytest.mark.parametrize("method", ["update_usr", "_call", "transport", "nothing"])
+def test_a_step_that_names_no_client_method_fails_when_it_is_planned(method):
+    with pytest.raises(ValueError) as info:
+        Plan().add(method, "something")
+    assert repr(method) in str(info.value)
+
+
+def test_a_failing_step_reports_what_completed_before_it():
+    plan = Plan()
+    plan.add("update_user", "update comments of a", upn="a")
+    plan.add("tag_user", "set tags t on a", upn="a", tags={"t": "1"})
+    plan.add("add_user_to_group", "add a to group g", upn="a", group_name="g")
+    client = Recorder(fail_on="tag_user")
+    with pytest.raises(RamApiError) as info:
+        plan.apply(client)
+    assert info.value.completed == ["update comments of a"]
+    assert client.calls == ["update_user"]
+
+
+def test_a_first_step_failure_completed_nothing():
+    plan = Plan().add("update_user", "update comments of a", upn="a")
+    with pytest.raises(RamApiError) as info:
+        plan.apply(Recorder(fail_on="update_user"))
+    assert info.value.completed == []

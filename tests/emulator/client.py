@@ -14,6 +14,8 @@ Usage::
         emu.log_entries()   # the request log, parsed
         emu.stats(); emu.reset_stats(); emu.state()
         emu.set_faults(throttle_rate=1.0); emu.inject("GetLoginProfile", "NoPermission", 403, times=1)
+        emu.person_login("alice"); emu.person_change_password("alice", "N3w-Passw0rd!")
+        emu.person_bind_mfa("alice"); emu.idle_disable("alice"); emu.freeze("alice"); emu.unfreeze("alice")
     # leaving the block stops it (SIGTERM, then SIGKILL after a timeout); emu.stop() does the same
 
 ``start_emulator(args=None, env=None, timeout=15)``: ``args`` are extra command-line arguments of
@@ -21,6 +23,10 @@ Usage::
 variables merged over ``os.environ``. It returns once the emulator printed its ``ready`` line and raises
 ``RuntimeError`` (with the emulator's stderr) if it does not within ``timeout`` seconds.
 ``handle.stop()`` returns the exit code (0 on a clean exit) and is safe to call twice.
+
+The people helpers (``person_login`` ... ``unfreeze``) call ``POST /_emulator/people/<action>`` and return its
+JSON (``user_principal_name``, ``user``, ``login_profile``); a refusal raises :class:`AdminError` with the HTTP
+``status`` and the decoded ``body``. ``emu.people(action, payload)`` returns ``(status, body)`` without raising.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -37,11 +43,21 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 EMULATOR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ram_emulator.py")
 DEFAULT_ACCESS_KEY_ID = "testid"
 DEFAULT_ACCESS_KEY_SECRET = "testsecret"
+
+
+class AdminError(RuntimeError):
+    """An emulator admin path answered with an error status."""
+
+    def __init__(self, status, body):
+        super(AdminError, self).__init__("emulator admin path answered %s: %s" % (status, body))
+        self.status = status
+        self.body = body
 
 
 def _option_value(args, name):
@@ -130,6 +146,46 @@ class EmulatorHandle:
     def inject_drop(self, action, times=1):
         """Apply the next ``times`` requests for ``action``, then close the connection without answering."""
         return self.admin("POST", "/_emulator/inject", {"action": action, "drop": True, "times": times})
+
+    # -- people: what a person or the platform does to a user --
+
+    def people(self, action, payload):
+        """``POST /_emulator/people/<action>``: (HTTP status, decoded JSON body), errors included."""
+        try:
+            return 200, self.admin("POST", "/_emulator/people/" + action, payload)
+        except urllib.error.HTTPError as error:
+            try:
+                return error.code, json.loads(error.read().decode("utf-8") or "null")
+            finally:
+                error.close()
+
+    def _person(self, action, payload):
+        status, body = self.people(action, payload)
+        if status != 200:
+            raise AdminError(status, body)
+        return body
+
+    def person_login(self, user):
+        """The person signs in to the console: LastLoginDate / LastLoginTime become now."""
+        return self._person("login", {"user": user})
+
+    def person_change_password(self, user, password):
+        """The person sets a new password (policy-checked); PasswordResetRequired becomes false."""
+        return self._person("change_password", {"user": user, "password": password})
+
+    def person_bind_mfa(self, user):
+        """The person binds a virtual MFA device named after the user."""
+        return self._person("bind_mfa", {"user": user})
+
+    def idle_disable(self, user):
+        """The platform disables the idle user's console logon (login profile Status Inactive)."""
+        return self._person("idle_disable", {"user": user})
+
+    def freeze(self, user):
+        return self._person("freeze", {"user": user})
+
+    def unfreeze(self, user):
+        return self._person("unfreeze", {"user": user})
 
     def log_entries(self):
         if not self.request_log or not os.path.exists(self.request_log):

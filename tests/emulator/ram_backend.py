@@ -31,6 +31,7 @@ import base64
 import calendar
 import copy
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -127,7 +128,8 @@ STATUS_BY_PREFIX = (("EntityNotExist", 404), ("EntityAlreadyExists", 409), ("Del
                     ("LimitExceeded", 409), ("NoPermission", 403), ("InvalidAction", 404))
 
 # /_emulator/people/<action> -> the body fields it takes.
-PERSON_ACTIONS = {"freeze": ("user",), "unfreeze": ("user",)}
+PERSON_ACTIONS = {"login": ("user",), "change_password": ("user", "password"), "bind_mfa": ("user",),
+                  "idle_disable": ("user",), "freeze": ("user",), "unfreeze": ("user",)}
 
 # System policies every account has. Descriptions and documents are this emulator's own wording.
 SYSTEM_POLICIES = (
@@ -240,9 +242,18 @@ def random_digits(length):
     return str(secrets.randbelow(9) + 1) + random_string(length - 1, string.digits)
 
 
-def hash_password(password):
-    salt = secrets.token_hex(16)
+def hash_password(password, salt=None):
+    salt = salt or secrets.token_hex(16)
     return "sha256$%s$%s" % (salt, hashlib.sha256((salt + password).encode("utf-8")).hexdigest())
+
+
+def password_matches(hashed, password):
+    """Whether ``password`` is the one ``hashed`` (from hash_password) was made from."""
+    try:
+        scheme, salt, digest = hashed.split("$")
+    except (AttributeError, ValueError):
+        return False
+    return scheme == "sha256" and hmac.compare_digest(hash_password(password, salt), hashed)
 
 
 class Params:
@@ -463,7 +474,7 @@ class RamBackend:
                 entry["Status"] = self._user_status(user)
                 profile = state["login_profiles"].get(uid)
                 entry["LoginProfile"] = None if profile is None else dict(
-                    (k, v) for k, v in profile.items() if k != "password_hash")
+                    (k, v) for k, v in profile.items() if not k.startswith("password_"))
                 entry["Groups"] = [state["groups"][gid]["GroupName"] for gid in self._group_ids_of(uid)]
                 entry["Policies"] = copy.deepcopy(state["user_policies"].get(uid, []))
                 entry["AccessKeys"] = [dict((k, v) for k, v in key.items() if k != "secret")
@@ -536,6 +547,95 @@ class RamBackend:
         return {"user_principal_name": self._upn(user), "user": view,
                 "login_profile": None if profile is None else
                 self._ims_profile_view(user, profile, ("AutoDisableLoginStatus", "LastLoginTime"))["LoginProfile"]}
+
+    def _console_refusal(self, user):
+        """(409, body) when the person cannot sign in to the console, else None."""
+        profile = self._state["login_profiles"].get(user["UserId"])
+        if profile is None:
+            return 409, {"error": "the user %s has no login profile (console logon is not enabled)" % self._upn(user)}
+        if profile["Status"] != "Active":
+            return 409, {"error": "console logon of %s is disabled (login profile Status %s)" % (
+                self._upn(user), profile["Status"])}
+        if self._user_status(user) == "freeze":
+            # ASSUMPTION: a frozen user cannot sign in to the console.
+            return 409, {"error": "the user %s is frozen" % self._upn(user)}
+        if self._password_status(profile) == "InitialExpired":
+            # The initial password's validity (InitialPasswordAge) is over: an administrator must set a new one.
+            return 409, {"error": "the initial password of %s has expired (InitialPasswordAge)" % self._upn(user)}
+        return None
+
+    def _record_login(self, user, profile):
+        now = self._now()
+        user["LastLoginDate"] = now
+        profile["LastLoginTime"] = now
+
+    def _person_login(self, user, payload):
+        # A console login sets GetUser's LastLoginDate and GetLoginProfile's LastLoginTime (both documented as the
+        # last console logon); it does not clear PasswordResetRequired or MFABindRequired by itself.
+        refusal = self._console_refusal(user)
+        if refusal is not None:
+            return refusal
+        self._record_login(user, self._state["login_profiles"][user["UserId"]])
+
+    def _person_change_password(self, user, payload):
+        password = payload.get("password")
+        if not isinstance(password, str) or not password:
+            return 400, {"error": 'the body needs "password": the new password, a non-empty string'}
+        refusal = self._console_refusal(user)
+        if refusal is not None:
+            return refusal
+        rule = self._password_violation(password, user)
+        if rule is not None:
+            return 400, {"error": "the new password does not satisfy the password policy rule %s" % rule}
+        profile = self._state["login_profiles"][user["UserId"]]
+        # As ChangePassword's InvalidParameter.NewPassword.ReusePrevention: none of the last N passwords.
+        recent = (profile.get("password_history") or [])[:self._state["password_policy"]["PasswordReusePrevention"]]
+        if any(password_matches(hashed, password) for hashed in recent):
+            return 400, {"error": "the new password does not satisfy the password policy rule PasswordReusePrevention"}
+        self._remember_password(profile, password)
+        # A password the person chose is not an initial password; the reset demand is met.
+        profile["initial_password_set"] = None
+        profile["PasswordResetRequired"] = False
+        # ASSUMPTION: a change the person or the platform makes to the login profile (password change, idle
+        # disable, MFABindRequired cleared by binding a device) sets its UpdateDate; a plain login does not.
+        profile["UpdateDate"] = self._now()
+        # Changing the password happens in a console session: it counts as a login.
+        self._record_login(user, profile)
+
+    def _person_bind_mfa(self, user, payload):
+        # The console's "bind MFA device": CreateVirtualMFADevice named after the user, then BindMFADevice.
+        uid = user["UserId"]
+        if self._mfa_of(uid) is not None:
+            return 409, {"error": "the user %s already has an MFA device (EntityAlreadyExists.User.MFADevice)"
+                         % self._upn(user)}
+        serial = "acs:ram::%s:mfa/%s" % (self.account_id, user["UserName"])
+        device = self._state["mfa_devices"].get(serial)
+        if device is not None and device["UserId"] is not None:
+            return 409, {"error": "the virtual MFA device %s is bound to another user" % serial}
+        now = self._now()
+        if device is None:
+            device = {"SerialNumber": serial, "UserId": None, "ActivateDate": None, "CreateDate": now}
+            self._state["mfa_devices"][serial] = device
+        device["UserId"] = uid
+        device["ActivateDate"] = now
+        profile = self._state["login_profiles"].get(uid)
+        if profile is not None and profile["MFABindRequired"]:
+            # ASSUMPTION: once the person binds a device, GetLoginProfile reports MFABindRequired=false (the
+            # demand is met, like PasswordResetRequired after a password change); no source says either way.
+            profile["MFABindRequired"] = False
+            profile["UpdateDate"] = now
+
+    def _person_idle_disable(self, user, payload):
+        # The platform's MaxIdleDaysForUsers rule disables console logon of an idle user (IMS SDK
+        # GetSecurityPreference MaxIdleDays doc-comment).
+        profile = self._state["login_profiles"].get(user["UserId"])
+        if profile is None:
+            return 409, {"error": "the user %s has no login profile to disable" % self._upn(user)}
+        # ASSUMPTION: afterwards GetLoginProfile shows Status=Inactive (as UpdateLoginProfile Status=Inactive
+        # would), AutoDisableLoginStatus stays "true" and LastLoginTime keeps its value.
+        if profile["Status"] != "Inactive":
+            profile["Status"] = "Inactive"
+            profile["UpdateDate"] = self._now()
 
     def _person_freeze(self, user, payload):
         # ASSUMPTION: freezing changes the user's Status only: GetUser still answers, AccessKeys still sign,
@@ -1055,18 +1155,37 @@ class RamBackend:
 
     # ----------------------------------------------------------------- password policy and passwords
 
+    def _password_violation(self, password, user):
+        """The name of the first password-policy field the password breaks, or None."""
+        policy = self._state["password_policy"]
+        checks = (
+            ("MinimumPasswordLength", len(password) < policy["MinimumPasswordLength"]),
+            ("RequireLowercaseCharacters",
+             policy["RequireLowercaseCharacters"] and not any(c in string.ascii_lowercase for c in password)),
+            ("RequireUppercaseCharacters",
+             policy["RequireUppercaseCharacters"] and not any(c in string.ascii_uppercase for c in password)),
+            ("RequireNumbers", policy["RequireNumbers"] and not any(c in string.digits for c in password)),
+            ("RequireSymbols", policy["RequireSymbols"] and not any(c in SYMBOLS for c in password)),
+            ("PasswordNotContainUserName",
+             policy["PasswordNotContainUserName"] and user["UserName"].lower() in password.lower()),
+            ("MinimumPasswordDifferentCharacter", len(set(password)) < policy["MinimumPasswordDifferentCharacter"]),
+        )
+        for name, broken in checks:
+            if broken:
+                return name
+        return None
+
     def _check_password(self, password, user, field="Password"):
         """Raise InvalidParameter.Password.TooWeak unless the password satisfies the policy."""
-        policy = self._state["password_policy"]
-        weak = (len(password) < policy["MinimumPasswordLength"]
-                or (policy["RequireLowercaseCharacters"] and not any(c in string.ascii_lowercase for c in password))
-                or (policy["RequireUppercaseCharacters"] and not any(c in string.ascii_uppercase for c in password))
-                or (policy["RequireNumbers"] and not any(c in string.digits for c in password))
-                or (policy["RequireSymbols"] and not any(c in SYMBOLS for c in password))
-                or (policy["PasswordNotContainUserName"] and user["UserName"].lower() in password.lower())
-                or len(set(password)) < policy["MinimumPasswordDifferentCharacter"])
-        if weak:
+        if self._password_violation(password, user) is not None:
             raise password_too_weak(field)
+
+    @staticmethod
+    def _remember_password(profile, password):
+        """Store the new password's salted hash, and keep the last 24 for PasswordReusePrevention (max 24)."""
+        hashed = hash_password(password)
+        profile["password_hash"] = hashed
+        profile["password_history"] = ([hashed] + list(profile.get("password_history") or []))[:24]
 
     def _set_password_policy(self, params, fields, names):
         # ASSUMPTION: a field left out of SetPasswordPolicy returns to its documented default,
@@ -1122,7 +1241,9 @@ class RamBackend:
         profile = {"Status": status, "PasswordResetRequired": reset_required, "MFABindRequired": mfa_required,
                    "CreateDate": now, "UpdateDate": now, "LastLoginTime": "",
                    "initial_password_set": now if password is not None else None,
-                   "password_hash": hash_password(password) if password is not None else None}
+                   "password_hash": None, "password_history": []}
+        if password is not None:
+            self._remember_password(profile, password)
         self._state["login_profiles"][uid] = profile
         return profile
 
@@ -1138,7 +1259,7 @@ class RamBackend:
             self._check_password(password, user)
         now = self._now()
         if password is not None:
-            profile["password_hash"] = hash_password(password)
+            self._remember_password(profile, password)
             # A password set by an administrator is an initial password again.
             profile["initial_password_set"] = now
         if reset_required is not None:

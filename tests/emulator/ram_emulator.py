@@ -87,6 +87,7 @@ COMMON_PARAMS = frozenset([
     "Action", "Version", "Format", "AccessKeyId", "Signature", "SignatureMethod", "SignatureVersion",
     "SignatureNonce", "SignatureType", "Timestamp", "SecurityToken",
 ])
+PEOPLE_PREFIX = "/_emulator/people/"
 # Parameter names holding a secret: passwords, keys, tokens, and MFA one-time codes.
 SECRET_PARAM_MARKERS = ("secret", "password", "token", "authenticationcode")
 V3_REQUIRED_SIGNED_HEADERS = ("host", "x-acs-action", "x-acs-content-sha256", "x-acs-date",
@@ -676,7 +677,19 @@ class Gateway:
                 return json_response(200, {"injected": payload.get("action")})
             except ValueError as exc:
                 return json_response(400, {"error": str(exc)})
+        if path.startswith(PEOPLE_PREFIX):
+            return self._people(method, path[len(PEOPLE_PREFIX):], payload)
         return json_response(404, {"error": "unknown emulator path %s %s" % (method, path)})
+
+    def _people(self, method, action, payload):
+        """``POST /_emulator/people/<action>``: what a person or the platform does (the backend's person())."""
+        person = getattr(self.backend, "person", None)
+        if person is None:
+            return json_response(404, {"error": "this backend has no people actions"})
+        if method != "POST":
+            return json_response(405, {"error": "use POST for /_emulator/people/%s" % action})
+        status, body = person(action, payload)
+        return json_response(status, body)
 
     # -- ECS instance metadata --
 

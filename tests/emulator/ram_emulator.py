@@ -410,11 +410,14 @@ class Faults:
 
 
 class Stats:
-    """Counts of API requests that passed authentication, since start or the last reset.
+    """Counts of API requests, since start or the last reset.
 
-    ``requests``: every such request; ``writes``/``reads``: those that reached the backend, by the
-    backend's ``is_write`` (a dropped write counts: it was applied); ``errors``: those answered with a
-    non-200 status (faults included); ``rejected``: requests refused by the gateway before that stage.
+    ``requests``: every request that passed authentication; ``writes``/``reads``: those that reached the
+    backend, by the backend's ``is_write`` (a dropped write counts: it was applied); ``errors``: those
+    answered with a non-200 status (faults included); ``rejected``: requests refused by the gateway before
+    that stage. ``write_attempts``: every request on the API whose action is a write, counted as soon as the
+    action is known, before any check, whatever happens to it next (refused, faulted, dropped, failed or
+    applied). ``by_action`` keeps ``requests``/``writes`` per action and adds ``write_attempts``.
     """
 
     def __init__(self):
@@ -423,13 +426,21 @@ class Stats:
 
     def reset(self):
         with self._lock:
-            self._data = {"requests": 0, "writes": 0, "reads": 0, "errors": 0, "rejected": 0,
+            self._data = {"requests": 0, "writes": 0, "write_attempts": 0, "reads": 0, "errors": 0, "rejected": 0,
                           "faults": {"throttle": 0, "error": 0, "drop": 0, "inject": 0}, "by_action": {}}
+
+    def _entry(self, action):
+        return self._data["by_action"].setdefault(action, {"requests": 0, "writes": 0, "write_attempts": 0})
+
+    def record_write_attempt(self, action):
+        with self._lock:
+            self._data["write_attempts"] += 1
+            self._entry(action)["write_attempts"] += 1
 
     def record(self, action, reached_backend, write, failed, fault):
         with self._lock:
             data = self._data
-            entry = data["by_action"].setdefault(action, {"requests": 0, "writes": 0})
+            entry = self._entry(action)
             data["requests"] += 1
             entry["requests"] += 1
             if reached_backend and write:
@@ -544,8 +555,14 @@ class Gateway:
 
     # -- API on "/" --
 
+    def count_write_attempt(self, request):
+        """Count a write request the moment its action is known, before anything can refuse it."""
+        if request.action and self._is_write(request.action):
+            self.stats.record_write_attempt(request.action)
+
     def handle_api(self, request):
         started = time.monotonic()
+        self.count_write_attempt(request)
         outcome = {"fault": None, "caller": None}
         try:
             response = self._api(request, outcome)
@@ -771,13 +788,16 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def _handle(self):
         gateway = self.server.gateway
+        path = urlsplit(self.path).path
         try:
             body = self._read_body()
         except ValueError:
             self.close_connection = True
+            if not path.startswith(("/_emulator/", "/latest/")):
+                # An unreadable body is still a write attempt when the query or headers name a write action.
+                gateway.count_write_attempt(ApiRequest(self.command, self.path, self.headers.items(), b""))
             self._send(text_response(400, "bad request body"))
             return
-        path = urlsplit(self.path).path
         if path.startswith("/_emulator/"):
             if not _is_loopback(self.client_address[0]):
                 response = json_response(403, {"error": "emulator admin paths are loopback-only"})

@@ -532,7 +532,8 @@ def test_stats_count_requests_writes_and_errors(gateway):
     call(gateway, fresh("GetUser", access_key_id="unknown"))  # rejected before the backend
     stats = gateway.stats.snapshot()
     assert (stats["requests"], stats["writes"], stats["reads"], stats["errors"], stats["rejected"]) == (3, 2, 1, 1, 1)
-    assert stats["by_action"] == {"CreateUser": {"requests": 2, "writes": 2}, "GetUser": {"requests": 1, "writes": 0}}
+    assert stats["by_action"] == {"CreateUser": {"requests": 2, "writes": 2, "write_attempts": 2},
+                                  "GetUser": {"requests": 1, "writes": 0, "write_attempts": 0}}
     gateway.stats.reset()
     assert gateway.stats.snapshot()["requests"] == 0
 

@@ -135,7 +135,7 @@ class EmulatorHandle:
         return self.admin("GET", "/_emulator/state")
 
     def set_faults(self, **settings):
-        """Any of latency_ms, throttle_rate, error_rate, drop_rate."""
+        """Any of latency_ms, throttle_rate, error_rate, drop_rate, visibility_delay_ms."""
         return self.admin("POST", "/_emulator/faults", settings)
 
     def inject(self, action, code, http_status, message=None, times=1):

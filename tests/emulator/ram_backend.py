@@ -389,7 +389,8 @@ class RamBackend:
     """The account behind the emulated IMS, RAM and STS endpoints (thread-safe)."""
 
     def __init__(self, account_alias="example", account_id="1234567890123456", site="cn", state_file=None,
-                 static_keys=None, sts_lifetime=None, clock=time.time):
+                 static_keys=None, sts_lifetime=None, clock=time.time, monotonic=time.monotonic,
+                 visibility_delay_ms=0):
         self.account_alias = account_alias
         self.account_id = str(account_id)
         self.site = site
@@ -399,6 +400,12 @@ class RamBackend:
         self.clock = clock
         self._static_keys = dict(static_keys or {})
         self._lock = threading.RLock()
+        # Eventual consistency: ("user"|"group", id) -> monotonic time from which other requests see it.
+        # Kept in memory only: after a restart every entity is visible.
+        self._monotonic = monotonic
+        self._pending = {}
+        self.visibility_delay_ms = 0
+        self.set_visibility_delay(visibility_delay_ms)
         self._last_save = 0.0
         self._save_timer = None
         self._system_policies = self._build_system_policies()
@@ -419,6 +426,17 @@ class RamBackend:
 
     def is_write(self, action):
         return action.startswith(WRITE_PREFIXES)
+
+    def set_visibility_delay(self, milliseconds):
+        """How long a user or group created by Create* stays invisible to every other request (0: off).
+
+        ASSUMPTION: a model of RAM's documented eventual consistency (fact sheet part 2 section 10); no delay
+        is published. During the delay Get*, List* and every write naming the entity answer as if it did not
+        exist (EntityNotExist.User / EntityNotExist.Group), while a second Create of the same name still gets
+        EntityAlreadyExists. The Create response itself carries the entity.
+        """
+        with self._lock:
+            self.visibility_delay_ms = float(milliseconds or 0)
 
     def handle(self, version, action, params, caller):
         with self._lock:
@@ -538,7 +556,7 @@ class RamBackend:
         bare, at, domain = name.rpartition("@")
         if at and domain.lower() != self.default_domain.lower():
             return None
-        return self._user_by_name(bare if at else name)
+        return self._user_by_name(bare if at else name, include_pending=True)
 
     def _person_view(self, user):
         view = self._ims_user_view(user, with_user_name=True)
@@ -701,18 +719,39 @@ class RamBackend:
     def _upn(self, user):
         return "%s@%s" % (user["UserName"], self.default_domain)
 
-    def _user_by_name(self, name):
+    def _hide_new(self, kind, entity_id):
+        if self.visibility_delay_ms > 0:
+            self._pending[(kind, entity_id)] = self._monotonic() + self.visibility_delay_ms / 1000.0
+
+    def _visible(self, kind, entity_id):
+        deadline = self._pending.get((kind, entity_id))
+        if deadline is None:
+            return True
+        if self._monotonic() >= deadline:
+            del self._pending[(kind, entity_id)]
+            return True
+        return False
+
+    def _visible_users(self):
+        return [user for user in self._state["users"].values() if self._visible("user", user["UserId"])]
+
+    def _user_by_id(self, uid):
+        user = self._state["users"].get(uid)
+        return user if user is not None and self._visible("user", uid) else None
+
+    def _user_by_name(self, name, include_pending=False):
+        """The user of that name; a user whose create is not yet visible only with ``include_pending``."""
         lowered = name.lower()
         for user in self._state["users"].values():
             if user["UserName"].lower() == lowered:
-                return user
+                return user if include_pending or self._visible("user", user["UserId"]) else None
         return None
 
-    def _group_by_name(self, name):
+    def _group_by_name(self, name, include_pending=False):
         lowered = name.lower()
         for group in self._state["groups"].values():
             if group["GroupName"].lower() == lowered:
-                return group
+                return group if include_pending or self._visible("group", group["GroupId"]) else None
         return None
 
     def _group_ids_of(self, uid):
@@ -782,7 +821,7 @@ class RamBackend:
         if field == "UserPrincipalName":
             return self._user_by_upn(value)
         if field == "UserId":
-            user = self._state["users"].get(value)
+            user = self._user_by_id(value)
             if user is None:
                 raise fault("EntityNotExist.User")
             return user
@@ -873,7 +912,7 @@ class RamBackend:
             check_tag(key, value)
         if len(dict(tags)) > MAX_TAGS_PER_USER:
             raise fault("LimitExceeded.User.Tag")
-        if self._user_by_name(name) is not None:
+        if self._user_by_name(name, include_pending=True) is not None:
             raise fault("EntityAlreadyExists.User")
         if len(self._state["users"]) >= MAX_USERS:
             raise fault("LimitExceeded.User")
@@ -888,10 +927,11 @@ class RamBackend:
                 "Comments": comments or "", "CreateDate": now, "UpdateDate": now, "LastLoginDate": "",
                 "ProvisionType": "Manual", "Tags": dict(tags), "Status": "active"}
         self._state["users"][uid] = user
+        self._hide_new("user", uid)
         return user
 
     def _rename_user(self, user, new_name):
-        other = self._user_by_name(new_name)
+        other = self._user_by_name(new_name, include_pending=True)
         if other is not None and other["UserId"] != user["UserId"]:
             raise fault("EntityAlreadyExists.User")
         user["UserName"] = new_name
@@ -1000,7 +1040,7 @@ class RamBackend:
         return {}
 
     def _users_in_states(self, states):
-        return [user for user in self._state["users"].values() if self._user_status(user) in states]
+        return [user for user in self._visible_users() if self._user_status(user) in states]
 
     def _ims_ListUsers(self, params, caller):
         states = self._status_filter(params, tag_excludes_status=False)
@@ -1101,7 +1141,7 @@ class RamBackend:
             raise invalid("ResourceId")
         users = [self._user_by_upn(name, "ResourcePrincipalName") for name in names]
         for uid in ids:
-            if uid not in self._state["users"]:
+            if self._user_by_id(uid) is None:
                 raise fault("EntityNotExist.User")
             users.append(self._state["users"][uid])
         return users
@@ -1144,7 +1184,7 @@ class RamBackend:
     def _ims_ListTagResources(self, params, caller):
         users = self._tag_targets(params, required=False)
         if users is None:
-            users = list(self._state["users"].values())
+            users = self._visible_users()
         users = self._filter_by_tags(users, params)
         rows = [(user["UserName"].lower(), user["UserId"], key, value)
                 for user in users for key, value in user["Tags"].items()]
@@ -1487,7 +1527,7 @@ class RamBackend:
     # ----------------------------------------------------------------- groups
 
     def _create_group(self, name, display_name, comments):
-        if self._group_by_name(name) is not None:
+        if self._group_by_name(name, include_pending=True) is not None:
             raise fault("EntityAlreadyExists.Group")
         if len(self._state["groups"]) >= MAX_GROUPS:
             raise fault("LimitExceeded.Group")
@@ -1496,11 +1536,12 @@ class RamBackend:
         group = {"GroupId": gid, "GroupName": name, "DisplayName": display_name or "", "Comments": comments or "",
                  "CreateDate": now, "UpdateDate": now}
         self._state["groups"][gid] = group
+        self._hide_new("group", gid)
         return group
 
     def _update_group(self, group, new_name, new_display_name, new_comments):
         if new_name is not None:
-            other = self._group_by_name(new_name)
+            other = self._group_by_name(new_name, include_pending=True)
             if other is not None and other["GroupId"] != group["GroupId"]:
                 raise fault("EntityAlreadyExists.Group")
             group["GroupName"] = new_name
@@ -1589,7 +1630,8 @@ class RamBackend:
 
     def _list_groups(self, params, with_display_name):
         # MaxItems 1-100, default 100, in both versions (IMS and RAM SDK models/_list_groups_request.py).
-        chunk, truncated, marker = page(list(self._state["groups"].values()),
+        groups = [g for g in self._state["groups"].values() if self._visible("group", g["GroupId"])]
+        chunk, truncated, marker = page(groups,
                                         lambda g: (g["GroupName"].lower(), g["GroupId"]), params, 100, 100)
         return paged({"Groups": {"Group": [self._group_view(g, with_display_name=with_display_name) for g in chunk]}}, truncated, marker)
 

@@ -9,6 +9,7 @@ Usage::
         [--access-key ID:SECRET]...     # repeatable; default testid:testsecret
         [--state FILE] [--request-log FILE] [--account-alias NAME] [--site cn|intl]
         [--latency-ms N] [--throttle-rate F] [--error-rate F] [--drop-rate F] [--seed N]
+        [--visibility-delay-ms N]
         [--certfile PEM --keyfile PEM] [--sts-lifetime SECONDS]
 
 Without ``--access-key`` the emulator accepts the single key ``testid`` with the
@@ -338,17 +339,24 @@ def parse_access_key(text):
 
 
 class Faults:
-    """Random fault injection (seeded) plus one-shot injected errors per action; thread-safe."""
+    """Random fault injection (seeded), one-shot injected errors per action, and the visibility delay after
+    creates (which the backend applies; listeners hear every change); thread-safe."""
 
-    FIELDS = ("latency_ms", "throttle_rate", "error_rate", "drop_rate")
+    FIELDS = ("latency_ms", "throttle_rate", "error_rate", "drop_rate", "visibility_delay_ms")
 
-    def __init__(self, latency_ms=0, throttle_rate=0.0, error_rate=0.0, drop_rate=0.0, seed=None):
+    def __init__(self, latency_ms=0, throttle_rate=0.0, error_rate=0.0, drop_rate=0.0, seed=None,
+                 visibility_delay_ms=0):
         self._lock = threading.Lock()
         self._random = random.Random(seed)
         self._injected = {}
-        self.latency_ms = self.throttle_rate = self.error_rate = self.drop_rate = 0
+        self._listeners = []
+        self.latency_ms = self.throttle_rate = self.error_rate = self.drop_rate = self.visibility_delay_ms = 0
         self.update({"latency_ms": latency_ms, "throttle_rate": throttle_rate,
-                     "error_rate": error_rate, "drop_rate": drop_rate})
+                     "error_rate": error_rate, "drop_rate": drop_rate, "visibility_delay_ms": visibility_delay_ms})
+
+    def add_listener(self, listener):
+        """Call ``listener(settings)`` after every update."""
+        self._listeners.append(listener)
 
     def update(self, settings):
         unknown = set(settings) - set(self.FIELDS)
@@ -364,6 +372,8 @@ class Faults:
         with self._lock:
             for name, value in values.items():
                 setattr(self, name, value)
+        for listener in list(self._listeners):
+            listener(self.settings())
 
     def settings(self):
         with self._lock:
@@ -549,6 +559,15 @@ class Gateway:
         self.sleep = sleep
         self._imds_tokens = set()
         self._imds_lock = threading.Lock()
+        self.faults.add_listener(self._apply_backend_settings)
+        self._apply_backend_settings(self.faults.settings())
+
+    def _apply_backend_settings(self, settings):
+        # The visibility delay is the account's behaviour, so the backend applies it; a backend without the
+        # feature (the gateway tests' fake) ignores it.
+        setter = getattr(self.backend, "set_visibility_delay", None)
+        if setter is not None:
+            setter(settings["visibility_delay_ms"])
 
     def lookup_key(self, access_key_id):
         return self.static_keys.get(access_key_id) or self.backend.lookup_access_key(access_key_id)
@@ -860,6 +879,8 @@ def parse_args(argv=None):
     parser.add_argument("--error-rate", type=float, default=0.0, help="share answered with 503 ServiceUnavailable")
     parser.add_argument("--drop-rate", type=float, default=0.0, help="share applied, then dropped without a response")
     parser.add_argument("--seed", type=int, help="seed of the fault generator")
+    parser.add_argument("--visibility-delay-ms", type=float, default=0, metavar="N",
+                        help="a created user or group stays invisible to other requests for N ms (eventual consistency)")
     parser.add_argument("--certfile", metavar="PEM", help="serve HTTPS with this certificate")
     parser.add_argument("--keyfile", metavar="PEM", help="private key of --certfile")
     parser.add_argument("--sts-lifetime", type=int, metavar="SECONDS", help="cap the lifetime of issued STS credentials")
@@ -875,7 +896,8 @@ def parse_args(argv=None):
     except ValueError as exc:
         parser.error("--access-key: %s" % exc)
     try:
-        Faults(args.latency_ms, args.throttle_rate, args.error_rate, args.drop_rate)
+        Faults(args.latency_ms, args.throttle_rate, args.error_rate, args.drop_rate,
+               visibility_delay_ms=args.visibility_delay_ms)
     except ValueError as exc:
         parser.error(str(exc))
     if args.fixed_time:
@@ -896,7 +918,8 @@ def build(args):
                          for k, v in args.static_keys.items()),
         sts_lifetime=args.sts_lifetime, clock=clock)
     gateway = Gateway(backend, module.ApiFault, static_keys=args.static_keys,
-                      faults=Faults(args.latency_ms, args.throttle_rate, args.error_rate, args.drop_rate, args.seed),
+                      faults=Faults(args.latency_ms, args.throttle_rate, args.error_rate, args.drop_rate, args.seed,
+                                    visibility_delay_ms=args.visibility_delay_ms),
                       request_log=RequestLog(args.request_log), clock=clock)
     server = EmulatorServer((args.host, args.port), gateway)
     scheme = "http"

@@ -11,6 +11,7 @@ Usage::
         [--latency-ms N] [--throttle-rate F] [--error-rate F] [--drop-rate F] [--seed N]
         [--visibility-delay-ms N]
         [--certfile PEM --keyfile PEM] [--sts-lifetime SECONDS]
+        [--allow-remote] [--imds-require-token]
 
 Without ``--access-key`` the emulator accepts the single key ``testid`` with the
 secret ``testsecret``. Once it accepts connections it prints one line,
@@ -25,8 +26,12 @@ Alibaba's JSON error body. The business logic lives in ``ram_backend.py``.
 
 Besides the API on ``/`` it answers unsigned, loopback-only test paths that are
 never logged and never faulted (``/_emulator/stats``, ``/_emulator/stats/reset``,
-``/_emulator/state``, ``/_emulator/faults``, ``/_emulator/inject``) and an ECS
-metadata service under ``/latest/``.
+``/_emulator/state``, ``/_emulator/faults``, ``/_emulator/inject``, ``/_emulator/people/<action>``)
+and an ECS metadata service under ``/latest/``.
+
+Only loopback clients are served, whatever ``--host`` binds to: other clients get 403. ``--allow-remote``
+opens the API and the metadata service (never the admin paths) to them; ``--imds-require-token`` makes
+the metadata service demand the token from ``PUT /latest/api/token`` (hardened mode).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -74,6 +79,7 @@ signing = sys.modules.get("_ram_emulator_signing") or _load_by_path("_ram_emulat
 
 TIME_WINDOW_SECONDS = 15 * 60
 DEFAULT_ACCESS_KEY = "testid:testsecret"
+IMDS_MAX_TTL = 21600
 
 # version -> (HostId, product name used in Recommend)
 PRODUCTS = {
@@ -547,7 +553,7 @@ class Gateway:
     """Turns raw requests into responses; independent of the socket layer so tests can drive it directly."""
 
     def __init__(self, backend, api_fault_class, static_keys=None, faults=None, request_log=None, clock=time.time,
-                 sleep=time.sleep):
+                 sleep=time.sleep, allow_remote=False, imds_require_token=False, monotonic=time.monotonic):
         self.backend = backend
         self.api_fault_class = api_fault_class
         self.static_keys = dict(static_keys or {})
@@ -557,7 +563,10 @@ class Gateway:
         self.nonces = NonceCache()
         self.clock = clock
         self.sleep = sleep
-        self._imds_tokens = set()
+        self.allow_remote = allow_remote
+        self.imds_require_token = imds_require_token
+        self._monotonic = monotonic
+        self._imds_tokens = {}  # token -> monotonic expiry
         self._imds_lock = threading.Lock()
         self.faults.add_listener(self._apply_backend_settings)
         self._apply_backend_settings(self.faults.settings())
@@ -729,19 +738,34 @@ class Gateway:
 
     # -- ECS instance metadata --
 
+    def _imds_token_valid(self, token):
+        now = self._monotonic()
+        with self._imds_lock:
+            for known in [t for t, expiry in self._imds_tokens.items() if expiry <= now]:
+                del self._imds_tokens[known]
+            return bool(token) and token in self._imds_tokens
+
     def handle_metadata(self, method, path, headers):
         prefix = "/latest/meta-data/ram/security-credentials/"
         if path == "/latest/api/token":
             if method != "PUT":
                 return text_response(405, "method not allowed")
-            if not headers.get("x-aliyun-ecs-metadata-token-ttl-seconds"):
+            ttl = headers.get("x-aliyun-ecs-metadata-token-ttl-seconds")
+            if not ttl:
                 return text_response(400, "missing X-aliyun-ecs-metadata-token-ttl-seconds")
+            # ASSUMPTION: the TTL must be 1-21600 seconds (the credentials library asks for 21600).
+            if not ttl.isdigit() or not 1 <= int(ttl) <= IMDS_MAX_TTL:
+                return text_response(400, "X-aliyun-ecs-metadata-token-ttl-seconds must be 1 to %d" % IMDS_MAX_TTL)
             token = uuid.uuid4().hex
             with self._imds_lock:
-                self._imds_tokens.add(token)
+                self._imds_tokens[token] = self._monotonic() + int(ttl)
             return text_response(200, token)
         if method != "GET" or not path.startswith(prefix):
             return text_response(404, "not found")
+        if self.imds_require_token and not self._imds_token_valid(headers.get("x-aliyun-ecs-metadata-token")):
+            # Hardened mode (ECS ModifyInstanceMetadataOptions HttpTokens=required): no metadata without a token.
+            # ASSUMPTION: a missing, unknown or expired token is answered 401 with a plain-text body.
+            return text_response(401, "a valid X-aliyun-ecs-metadata-token is required (PUT /latest/api/token)")
         role = path[len(prefix):]
         if not role:
             return text_response(200, self.backend.imds_role_name())
@@ -754,14 +778,39 @@ class Gateway:
         return json_response(200, credentials)
 
 
+    # -- routing --
+
+    def handle_http(self, method, target, headers, body, client_host):
+        """One HTTP request from ``client_host``: admin paths, ECS metadata, or the API on ``/``.
+
+        Only loopback clients are served unless ``allow_remote``; the admin paths are loopback-only always.
+        """
+        path = urlsplit(target).path
+        loopback = _is_loopback(client_host)
+        if path.startswith("/_emulator/"):
+            if not loopback:
+                return json_response(403, {"error": "emulator admin paths are loopback-only"})
+            return self.handle_admin(method, path, body)
+        if not loopback and not self.allow_remote:
+            if not path.startswith("/latest/"):
+                self.count_write_attempt(ApiRequest(method, target, headers, body))
+            return json_response(403, {"error": "this emulator serves loopback clients only; start it with "
+                                                "--allow-remote to serve %s" % client_host})
+        if path.startswith("/latest/"):
+            return self.handle_metadata(method, path, Headers(headers))
+        return self.handle_api(ApiRequest(method, target, headers, body))
+
+
 # --- HTTP layer ----------------------------------------------------------------------
 
 
 def _is_loopback(address):
     try:
-        return ipaddress.ip_address(address.split("%")[0]).is_loopback
+        parsed = ipaddress.ip_address(address.split("%")[0])
     except ValueError:
         return False
+    mapped = getattr(parsed, "ipv4_mapped", None)  # ::ffff:127.0.0.1 on a dual-stack socket
+    return (mapped or parsed).is_loopback
 
 
 class RequestHandler(BaseHTTPRequestHandler):
@@ -817,16 +866,7 @@ class RequestHandler(BaseHTTPRequestHandler):
                 gateway.count_write_attempt(ApiRequest(self.command, self.path, self.headers.items(), b""))
             self._send(text_response(400, "bad request body"))
             return
-        if path.startswith("/_emulator/"):
-            if not _is_loopback(self.client_address[0]):
-                response = json_response(403, {"error": "emulator admin paths are loopback-only"})
-            else:
-                response = gateway.handle_admin(self.command, path, body)
-        elif path.startswith("/latest/"):
-            response = gateway.handle_metadata(self.command, path, self.headers)
-        else:
-            response = gateway.handle_api(ApiRequest(self.command, self.path, self.headers.items(), body))
-        self._send(response)
+        self._send(gateway.handle_http(self.command, self.path, self.headers.items(), body, self.client_address[0]))
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
 
@@ -866,7 +906,7 @@ def parse_args(argv=None):
         description="Alibaba Cloud RAM/IMS/STS API emulator for tests (loopback only).",
         epilog="Without --access-key the only accepted key is testid with secret testsecret.")
     parser.add_argument("--port", type=int, required=True, help="TCP port; 0 picks a free one")
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1); only loopback clients are served without --allow-remote")
     parser.add_argument("--access-key", action="append", default=[], metavar="ID:SECRET",
                         help="accepted AccessKey, repeatable (default: testid:testsecret)")
     parser.add_argument("--state", metavar="FILE", help="load state from and save it to this JSON file")
@@ -884,6 +924,10 @@ def parse_args(argv=None):
     parser.add_argument("--certfile", metavar="PEM", help="serve HTTPS with this certificate")
     parser.add_argument("--keyfile", metavar="PEM", help="private key of --certfile")
     parser.add_argument("--sts-lifetime", type=int, metavar="SECONDS", help="cap the lifetime of issued STS credentials")
+    parser.add_argument("--allow-remote", action="store_true",
+                        help="also serve the API and the metadata service to non-loopback clients (no admin paths)")
+    parser.add_argument("--imds-require-token", action="store_true",
+                        help="metadata service in hardened mode: GETs need X-aliyun-ecs-metadata-token")
     parser.add_argument("--fixed-time", help=argparse.SUPPRESS)
     # test aid: stop when the process that started us (and holds our stdin) is gone;
     # forked test runners skip fixture teardown
@@ -920,7 +964,8 @@ def build(args):
     gateway = Gateway(backend, module.ApiFault, static_keys=args.static_keys,
                       faults=Faults(args.latency_ms, args.throttle_rate, args.error_rate, args.drop_rate, args.seed,
                                     visibility_delay_ms=args.visibility_delay_ms),
-                      request_log=RequestLog(args.request_log), clock=clock)
+                      request_log=RequestLog(args.request_log), clock=clock, allow_remote=args.allow_remote,
+                      imds_require_token=args.imds_require_token)
     server = EmulatorServer((args.host, args.port), gateway)
     scheme = "http"
     if args.certfile:
@@ -953,6 +998,8 @@ def main(argv=None):
     serving.start()
     host = server.server_address[0]
     shown_host = "[%s]" % host if ":" in host else host
+    if not _is_loopback(host) and not args.allow_remote:
+        sys.stderr.write("note: bound to %s, but only loopback clients are served (see --allow-remote)\n" % host)
     sys.stdout.write("ready %s://%s:%d\n" % (scheme, shown_host, server.server_address[1]))
     sys.stdout.flush()
     if args.exit_with_parent:

@@ -60,7 +60,9 @@ class RamApiError(RamError):
         return bool(self.code) and self.code.startswith("EntityAlreadyExists")
 
     def is_throttling(self):
-        return bool(self.code) and self.code.startswith("Throttling")
+        """``Throttling``, ``Throttling.User``, ``Throttling.Api`` (fact sheet 8.1), ``Rejected.Throttling`` and any
+        other code containing ``Throttling``, as the Terraform alicloud provider's NeedRetry matches them."""
+        return bool(self.code) and "Throttling" in self.code
 
 
 class CredentialError(RamError):

@@ -78,6 +78,8 @@ options:
     description:
       - The IMS endpoint, as C(host), C(host:port), C(https://host) or C(http://host:port). HTTPS is used unless
         C(http://) is given.
+      - Plain C(http://) is refused for any host but loopback (C(localhost), C(127.0.0.0/8)) unless
+        O(allow_insecure_http=true); see there.
       - When not set, E(ALIBABA_CLOUD_IMS_ENDPOINT) is used, else C(ims.aliyuncs.com).
     type: str
   ram_endpoint:
@@ -90,6 +92,15 @@ options:
       - The STS endpoint used by O(assume_role_arn), in the same forms as O(ims_endpoint).
       - When not set, E(ALIBABA_CLOUD_STS_ENDPOINT) is used, else C(sts.aliyuncs.com).
     type: str
+  allow_insecure_http:
+    description:
+      - Whether to accept a plain C(http://) endpoint (option or environment variable) on a host other than loopback.
+      - Requests carry their parameters in the URL, passwords included, so over plain HTTP anyone on the network path
+        can read them. When V(false), such an endpoint fails the task before any call; when V(true), the module warns
+        for each one.
+      - C(http://localhost) and C(http://127.x.x.x), for example a local emulator, are always accepted without a warning.
+    type: bool
+    default: false
   validate_certs:
     description:
       - Whether to check the TLS certificates of the endpoints.
@@ -98,21 +109,35 @@ options:
     default: true
   ca_bundle:
     description:
-      - A file of CA certificates (PEM) to check the endpoints' certificates against, instead of the system ones.
+      - A file of CA certificates (PEM), or a directory of them prepared with C(c_rehash), to check the endpoints'
+        certificates against instead of the system ones.
+      - The task fails before any call when the path is not a readable file or directory.
     type: path
   timeout:
     description:
       - The time limit for connecting and for each read of one HTTP request, in seconds.
     type: int
     default: 30
+  retry_timeout:
+    description:
+      - The time budget of one API call, in seconds (1 to 3600), counted from its first attempt. Within it the call
+        is retried as long as it fails with a retryable error; a wait that would end past the budget is not started
+        and the call fails with its last error. An attempt already started is bounded by O(timeout), so a call can
+        end up to O(timeout) seconds after the budget.
+      - Retried are throttling (error codes containing C(Throttling), such as C(Throttling.User) and
+        C(Rejected.Throttling); HTTP 429; any error answer with C(x-acs-retry-after)), C(ServiceUnavailable),
+        C(InternalError), C(UnknownError), any HTTP 5xx, network errors and timeouts. Other client errors are never
+        retried.
+      - Waits follow C(x-acs-retry-after) when the server sends it (the call fails at once if that wait does not fit
+        the budget left), otherwise full-jitter exponential backoff from 0.5 s up to 20 s, shortened to end at the
+        budget. A throttled answer pauses every concurrent call of the task.
+    type: int
+    default: 60
   max_attempts:
     description:
-      - How many times one API call is attempted in total.
-      - Throttling (C(Throttling*) error codes), C(ServiceUnavailable), C(InternalError), any HTTP 5xx, network
-        errors and timeouts are retried with full-jitter exponential backoff, honouring C(x-acs-retry-after).
-        Other client errors are never retried.
+      - An optional cap on the attempts of one API call, the first included, on top of O(retry_timeout).
+      - When not set, O(retry_timeout) alone ends the retries. Set V(1) to turn retries off.
     type: int
-    default: 5
 requirements:
   - requests
 """

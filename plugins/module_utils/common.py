@@ -20,11 +20,16 @@ from ansible_collections.aliyun.ram.plugins.module_utils.api import RamClient
 from ansible_collections.aliyun.ram.plugins.module_utils.credentials import resolve_credentials
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, RamError, ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.transport import (
+    DEFAULT_RETRY_TIMEOUT,
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     FixedCredentials,
     RetryPolicy,
     Transport,
+    check_ca_bundle,
+    endpoint_choices,
+    plain_http_endpoints,
+    resolve_endpoints,
 )
 
 try:
@@ -59,25 +64,33 @@ def connection_argument_spec():
         ims_endpoint=dict(type="str"),
         ram_endpoint=dict(type="str"),
         sts_endpoint=dict(type="str"),
+        allow_insecure_http=dict(type="bool", default=False),
         validate_certs=dict(type="bool", default=True),
         ca_bundle=dict(type="path"),
         timeout=dict(type="int", default=30),
-        max_attempts=dict(type="int", default=5),
+        retry_timeout=dict(type="int", default=DEFAULT_RETRY_TIMEOUT),
+        max_attempts=dict(type="int"),
     )
 
 
 def transport_settings(params):
-    """The Transport keyword arguments (other than credentials) that the module options select."""
+    """The Transport keyword arguments (other than credentials) that the module options select.
+
+    Raises :class:`ValidationError` naming the option for a value no call could use.
+    """
     timeout = params.get("timeout")
     timeout = 30 if timeout is None else timeout
     if timeout < 1:
         raise ValidationError("timeout", "must be at least 1 second")
+    retry_timeout = params.get("retry_timeout")
     return dict(
         endpoints=dict((product, params.get(option)) for product, option in ENDPOINT_OPTIONS.items()),
+        allow_insecure_http=params.get("allow_insecure_http") is True,
         timeout=timeout,
         validate_certs=params.get("validate_certs", True) is not False,
         ca_bundle=params.get("ca_bundle"),
-        retry=RetryPolicy(max_attempts=5 if params.get("max_attempts") is None else params["max_attempts"]),
+        retry=RetryPolicy(max_attempts=params.get("max_attempts"),
+                          timeout=DEFAULT_RETRY_TIMEOUT if retry_timeout is None else retry_timeout),
         # One keep-alive connection per worker of a module that runs calls concurrently (max_concurrency).
         pool_size=max(DEFAULT_POOL_SIZE, params.get("max_concurrency") or 0),
     )
@@ -94,14 +107,32 @@ def make_sts_call(settings):
     return sts_call
 
 
+def insecure_setting_warnings(settings, environ):
+    """Warnings for the settings that expose requests: unchecked TLS, plain HTTP to a host other than loopback."""
+    warnings = []
+    if not settings["validate_certs"]:
+        warnings.append("validate_certs is false: TLS certificates are not checked, so the connection to Alibaba Cloud "
+                        "can be intercepted. Use this only against a local test endpoint.")
+    for option, host in plain_http_endpoints(endpoint_choices(settings["endpoints"], environ)):
+        warnings.append("%s: http:// to %s sends every request, passwords included, unencrypted "
+                        "(allowed by allow_insecure_http). Use this only on a network you trust." % (option, host))
+    return warnings
+
+
 def client_from_params(params, environ=None, warn=None):
-    """Build a :class:`RamClient` from module-style ``params``; ``warn(msg)`` reports insecure settings."""
+    """Build a :class:`RamClient` from module-style ``params``; ``warn(msg)`` reports insecure settings.
+
+    Every setting is checked before credentials are looked up, so a bad one fails before any call.
+    """
     environ = os.environ if environ is None else environ
     settings = transport_settings(params)
     settings["environ"] = environ
-    if not settings["validate_certs"] and warn is not None:
-        warn("validate_certs is false: TLS certificates are not checked, so the connection to Alibaba Cloud "
-             "can be intercepted. Use this only against a local test endpoint.")
+    resolve_endpoints(settings["endpoints"], environ, settings["allow_insecure_http"])
+    if settings["validate_certs"] and settings["ca_bundle"]:
+        check_ca_bundle(settings["ca_bundle"])
+    if warn is not None:
+        for warning in insecure_setting_warnings(settings, environ):
+            warn(warning)
     options = dict((name, params.get(name)) for name in CREDENTIAL_OPTIONS)
     provider = resolve_credentials(options, environ=environ, sts_call=make_sts_call(settings), http=requests.Session())
     return RamClient(Transport(provider, **settings))
@@ -148,18 +179,26 @@ def run_module(module, task, validate=None, finish=None):
 
     ``validate()`` runs first (checks that need no connection, so they fail before any credential lookup), then
     ``task(client)``. The result's ``warnings`` go to ``module.warn``, the rest to ``finish(result)`` (default:
-    ``module.exit_json``). A RamError fails the task through :func:`fail_on_error`.
+    ``module.exit_json``). Every failure goes through :func:`fail_on_error`: a RamError with its own (safe) message,
+    anything else with the step that failed and its type name only, never its text or a traceback of it, since
+    either could quote request data.
     """
+    step = "checking the options"
     try:
         if validate is not None:
             validate()
-        result = task(client_from_module(module))
-    except RamError as exc:
-        fail_on_error(module, exc)
-    else:
+        step = "connecting to Alibaba Cloud"
+        client = client_from_module(module)
+        step = "running the task"
+        result = task(client)
+        step = "reporting the result"
         for warning in result.pop("warnings", []):
             module.warn(warning)
         if finish is None:
             module.exit_json(**result)
         else:
             finish(result)
+    except RamError as exc:
+        fail_on_error(module, exc)
+    except Exception as exc:  # pylint: disable=broad-except - the safe path for anything unforeseen
+        fail_on_error(module, exc, msg="%s failed" % step)

@@ -102,13 +102,23 @@ def test_attribute_fragments():
 def test_client_from_module_talks_to_the_configured_endpoint():
     with ScriptedServer([Reply(body={"RequestId": "R", "DefaultDomainName": "corp.onaliyun.com"})]) as server:
         module = make_module({"access_key_id": "LTAI-mod", "access_key_secret": SECRET, "ims_endpoint": server.endpoint,
-                              "timeout": 5, "max_attempts": 2})
+                              "timeout": 5, "max_attempts": 2, "retry_timeout": 30})
         client = common.client_from_module(module)
         assert isinstance(client, RamClient)
         assert client.get_default_domain() == "corp.onaliyun.com"
     assert verify(server.received[0], SECRET) == ("LTAI-mod", True)
     assert client.transport.retry.max_attempts == 2 and client.transport.timeout == 5
-    assert module.warnings_seen == []
+    assert client.transport.retry.timeout == 30
+    assert module.warnings_seen == []  # http://127.0.0.1 is loopback: no warning
+
+
+def test_retries_default_to_a_60_second_budget_without_an_attempt_cap():
+    spec = common.connection_argument_spec()
+    assert spec["retry_timeout"] == {"type": "int", "default": 60}
+    assert spec["max_attempts"] == {"type": "int"}
+    assert spec["allow_insecure_http"] == {"type": "bool", "default": False}
+    client = common.client_from_module(make_module({"access_key_id": "a", "access_key_secret": SECRET}))
+    assert (client.transport.retry.timeout, client.transport.retry.max_attempts) == (60, None)
 
 
 def test_aliases_and_env_endpoint(monkeypatch):
@@ -168,12 +178,66 @@ def test_bad_endpoint_is_a_validation_error():
     assert info.value.option == "ram_endpoint"
 
 
-@pytest.mark.parametrize("option, value", [("timeout", 0), ("max_attempts", 0)])
-def test_settings_below_one_are_validation_errors(option, value):
+@pytest.mark.parametrize("option, value, rule", [
+    ("timeout", 0, "must be at least 1 second"),
+    ("max_attempts", 0, "must be a whole number of at least 1, or unset for no limit"),
+    ("max_attempts", -2, "must be a whole number of at least 1, or unset for no limit"),
+    ("retry_timeout", 0, "must be between 1 and 3600 seconds"),
+    ("retry_timeout", 120000, "must be between 1 and 3600 seconds"),
+])
+def test_settings_out_of_range_are_validation_errors(option, value, rule):
     module = make_module({"access_key_id": "a", "access_key_secret": SECRET, option: value})
     with pytest.raises(ValidationError) as info:
         common.client_from_module(module)
     assert info.value.option == option
+    assert str(info.value) == "%s: %s" % (option, rule)
+
+
+@pytest.mark.parametrize("args, option", [
+    ({"retry_timeout": 0}, "retry_timeout"),
+    ({"max_attempts": 0}, "max_attempts"),
+    ({"ram_endpoint": "http://ram.example.com"}, "ram_endpoint"),
+    ({"ca_bundle": "/nowhere/ca.pem"}, "ca_bundle"),
+])
+def test_bad_settings_fail_before_credentials_are_looked_up(args, option):
+    """No credentials anywhere: the setting's own error must win, so no credential source is even tried."""
+    with pytest.raises(ValidationError) as info:
+        common.client_from_module(make_module(args))
+    assert info.value.option == option
+
+
+def test_plain_http_to_a_remote_host_is_refused_by_default():
+    module = make_module({"access_key_id": "a", "access_key_secret": SECRET, "ims_endpoint": "http://ims.example.com:8080"})
+    with pytest.raises(ValidationError) as info:
+        common.client_from_module(module)
+    assert str(info.value).startswith("ims_endpoint: http:// to ims.example.com:8080 would send every request")
+    assert "allow_insecure_http: true" in str(info.value)
+
+
+def test_plain_http_from_the_environment_is_refused_too(monkeypatch):
+    monkeypatch.setenv("ALIBABA_CLOUD_RAM_ENDPOINT", "http://10.1.2.3:80")
+    with pytest.raises(ValidationError) as info:
+        common.client_from_module(make_module({"access_key_id": "a", "access_key_secret": SECRET}))
+    assert info.value.option == "ALIBABA_CLOUD_RAM_ENDPOINT"
+
+
+def test_allowed_plain_http_warns_for_every_remote_endpoint(monkeypatch):
+    monkeypatch.setenv("ALIBABA_CLOUD_STS_ENDPOINT", "http://sts.example.com")
+    module = make_module({"access_key_id": "a", "access_key_secret": SECRET, "allow_insecure_http": True,
+                          "ims_endpoint": "http://ims.example.com", "ram_endpoint": "http://127.0.0.1:9"})
+    client = common.client_from_module(module)
+    assert client.transport.endpoints["ims"] == ("http", "ims.example.com")
+    assert len(module.warnings_seen) == 2
+    assert module.warnings_seen[0].startswith("ims_endpoint: http:// to ims.example.com sends every request")
+    assert module.warnings_seen[1].startswith("ALIBABA_CLOUD_STS_ENDPOINT: http:// to sts.example.com sends")
+    assert all("unencrypted" in warning for warning in module.warnings_seen)
+
+
+@pytest.mark.parametrize("endpoint", ["http://127.0.0.1:18080", "http://localhost:8080", "https://ims.example.com"])
+def test_loopback_http_and_https_do_not_warn(endpoint):
+    module = make_module({"access_key_id": "a", "access_key_secret": SECRET, "ims_endpoint": endpoint})
+    common.client_from_module(module)
+    assert module.warnings_seen == []
 
 
 @pytest.mark.parametrize("concurrency, pool", [(None, 10), (4, 10), (32, 32)])
@@ -305,3 +369,45 @@ def test_run_module_reports_warnings_and_hands_the_rest_to_finish():
     assert module.warnings_seen == ["careful"]
     assert len(finished) == 1 and "warnings" not in finished[0]
     assert isinstance(finished[0]["client"], RamClient)
+
+
+@pytest.mark.parametrize("where, step", [
+    ("validate", "checking the options failed"),
+    ("connect", "connecting to Alibaba Cloud failed"),
+    ("task", "running the task failed"),
+    ("finish", "reporting the result failed"),
+])
+def test_run_module_fails_any_unexpected_error_safely(capsys, monkeypatch, tracebacks_enabled, where, step):
+    """Not a RamError (a bug, or a library error nobody turned into one): the step and the type, never the text."""
+    leaked = UnicodeEncodeError("latin-1", "x-acs-security-token: %s" % SECRET, 22, 23, "ordinal not in range(256)")
+
+    def boom(*args):
+        raise leaked
+    if where == "connect":
+        monkeypatch.setattr(common, "client_from_module", boom)
+    module = make_module({"access_key_id": "a", "access_key_secret": SECRET})
+    result = failure(capsys, lambda: common.run_module(
+        module, boom if where == "task" else (lambda client: {"changed": False}),
+        validate=boom if where == "validate" else None, finish=boom if where == "finish" else None))
+    assert result["failed"] is True
+    assert result["msg"] == "%s: unexpected UnicodeEncodeError" % step
+    assert SECRET not in json.dumps(result)
+    assert "UnicodeEncodeError (message hidden)" in result["exception"]
+
+
+def test_run_module_reports_a_missing_ca_bundle_by_its_option(capsys, tmp_path):
+    module = make_module({"access_key_id": "a", "access_key_secret": SECRET, "ca_bundle": str(tmp_path / "ca.pem")})
+    result = failure(capsys, lambda: common.run_module(module, lambda client: client.get_default_domain()))
+    assert result["msg"] == "ca_bundle: %s is not a readable file (or directory) of CA certificates" % (tmp_path / "ca.pem")
+
+
+def test_run_module_reports_a_token_that_cannot_be_sent_without_showing_it(capsys, tracebacks_enabled):
+    token = "CAIS\u2019-token-SECRETPART"
+    with ScriptedServer() as server:
+        module = make_module({"access_key_id": "STS.a", "access_key_secret": SECRET, "security_token": token,
+                              "ims_endpoint": server.endpoint})
+        result = failure(capsys, lambda: common.run_module(module, lambda client: {"domain": client.get_default_domain()}))
+    assert server.received == []
+    assert result["msg"].startswith("security_token (from module options) holds a character that cannot be sent")
+    text = json.dumps(result)
+    assert "SECRETPART" not in text and "CAIS" not in text and SECRET not in text

@@ -50,11 +50,14 @@ MAX_GROUPS = 50
 MAX_GROUPS_PER_USER = 5
 MAX_ACCESS_KEYS_PER_USER = 2
 MAX_POLICIES_PER_USER = {"System": 20, "Custom": 10}
-MAX_POLICIES_PER_GROUP = {"System": 20, "Custom": 5}
+# Groups: 10 custom policies now (RAM limits page, Dec 2025; fact sheet part 2 section 3.1), 5 in 2021.
+MAX_POLICIES_PER_GROUP = {"System": 20, "Custom": 10}
 MAX_CUSTOM_POLICIES = 1500
 MAX_TAGS_PER_USER = 20
-MAX_POLICY_DOCUMENT = 4096
-MAX_ASSUME_ROLE_POLICY = 1024
+# CreatePolicy PolicyDocument: 1-6,144 characters (RAM SDK 1.3.0 comment, Dec 2025 limits page).
+MAX_POLICY_DOCUMENT = 6144
+# STS AssumeRole Policy: "The size of Policy must be smaller than 2048 bytes" (InvalidParameter.PolicySize).
+MAX_ASSUME_ROLE_POLICY_BYTES = 2048
 IMDS_LIFETIME = 6 * 3600
 
 SAVE_INTERVAL = 1.0
@@ -460,8 +463,10 @@ class RamBackend:
                 return {"secret": issued["secret"], "security_token": issued["security_token"],
                         "expiration": issued["expiration"]}
             key = self._state["access_keys"].get(access_key_id)
-            if key and key["Status"] == "Active":
-                return {"secret": key["secret"], "security_token": None, "expiration": None}
+            if key:
+                # The gateway refuses a disabled key with Forbidden.AccessKeyDisabled, not as an unknown one.
+                return {"secret": key["secret"], "security_token": None, "expiration": None,
+                        "disabled": key["Status"] != "Active"}
             return None
 
     def imds_role_name(self):
@@ -1906,8 +1911,8 @@ class RamBackend:
                                "The parameter DurationSeconds must be between 900 and %d." % role["MaxSessionDuration"])
         policy = params.text("Policy")
         if policy:
-            if len(policy) > MAX_ASSUME_ROLE_POLICY:
-                raise ApiFault("InvalidParameter.PolicySize", 400, "The size of the policy exceeds the limit.")
+            if len(policy.encode("utf-8")) >= MAX_ASSUME_ROLE_POLICY_BYTES:
+                raise ApiFault("InvalidParameter.PolicySize", 400, "The size of Policy must be smaller than 2048 bytes.")
             try:
                 parsed = json.loads(policy)
             except ValueError:

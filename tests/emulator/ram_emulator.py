@@ -105,6 +105,7 @@ MESSAGES = {
     "InvalidVersion": "Specified parameter Version is not valid.",
     "InvalidAction.NotFound": "Specified api is not found, please check your url and method.",
     "InvalidAccessKeyId.NotFound": "Specified access key is not found.",
+    "Forbidden.AccessKeyDisabled": "The Access Key is disabled.",
     "InvalidTimeStamp.Expired": "Specified time stamp or date value is expired.",
     "InvalidTimeStamp.Format": "Specified time stamp or date value is not well formatted.",
     "SignatureNonceUsed": "Specified signature nonce was used already.",
@@ -247,6 +248,16 @@ def _check_time_and_nonce(access_key_id, timestamp, nonce, now, nonces):
         raise GatewayError("SignatureNonceUsed", 400)
 
 
+def _known_key(lookup_key, access_key_id):
+    key = lookup_key(access_key_id)
+    if key is None:
+        raise GatewayError("InvalidAccessKeyId.NotFound", 404)
+    if key.get("disabled"):
+        # Legacy common-error table: Forbidden.AccessKeyDisabled, 403 (fact sheet 4.2).
+        raise GatewayError("Forbidden.AccessKeyDisabled", 403)
+    return key
+
+
 def _verify_v3(request, lookup_key, now, nonces):
     parsed = signing.parse_v3_authorization(request.headers.get("authorization"))
     if parsed is None:
@@ -258,9 +269,7 @@ def _verify_v3(request, lookup_key, now, nonces):
             raise missing(name)
     if not set(V3_REQUIRED_SIGNED_HEADERS) <= set(signed_headers) or "authorization" in signed_headers:
         raise GatewayError("IncompleteSignature", 400)
-    key = lookup_key(access_key_id)
-    if key is None:
-        raise GatewayError("InvalidAccessKeyId.NotFound", 404)
+    key = _known_key(lookup_key, access_key_id)
     nonce = request.headers.get("x-acs-signature-nonce")
     _check_time_and_nonce(access_key_id, request.headers.get("x-acs-date"), nonce, now, nonces)
     # The payload hash comes from the body we received, not from the client's header: a header that lies
@@ -282,9 +291,7 @@ def _verify_classic(request, lookup_key, now, nonces):
     if params["SignatureMethod"] != "HMAC-SHA1" or params["SignatureVersion"] != "1.0":
         raise GatewayError("IncompleteSignature", 400)
     access_key_id = params["AccessKeyId"]
-    key = lookup_key(access_key_id)
-    if key is None:
-        raise GatewayError("InvalidAccessKeyId.NotFound", 404)
+    key = _known_key(lookup_key, access_key_id)
     _check_time_and_nonce(access_key_id, params["Timestamp"], params["SignatureNonce"], now, nonces)
     signed = dict((k, v) for k, v in params.items() if k != "Signature")
     expected = signing.rpc_signature(request.method, signed, key["secret"])

@@ -229,12 +229,13 @@ def test_access_key_lifecycle(backend, clock):
     assert listed == [{"AccessKeyId": akid, "Status": "Active", "CreateDate": created["CreateDate"],
                        "UpdateDate": created["CreateDate"]}]
     assert backend.lookup_access_key(akid) == {"secret": created["AccessKeySecret"], "security_token": None,
-                                               "expiration": None}
+                                               "expiration": None, "disabled": False}
     clock.now += 5
     call(backend, IMS, "UpdateAccessKey", UserAccessKeyId=akid, Status="Inactive", **ALICE)
     assert call(backend, RAM, "ListAccessKeys", UserName="alice")["AccessKeys"]["AccessKey"][0]["Status"] == "Inactive"
-    assert backend.lookup_access_key(akid) is None
+    assert backend.lookup_access_key(akid)["disabled"] is True
     call(backend, IMS, "DeleteAccessKey", UserAccessKeyId=akid, **ALICE)
+    assert backend.lookup_access_key(akid) is None
     assert call(backend, IMS, "ListAccessKeys", **ALICE) == {"AccessKeys": {"AccessKey": []}}
 
 
@@ -468,10 +469,18 @@ def test_policy_limits_per_type(backend):
     for index in range(5):
         call(backend, RAM, "CreateUser", UserName="x%d" % index)
     call(backend, IMS, "CreateGroup", GroupName="grp")
-    for index in range(5):
+    for index in range(10):  # 10 custom policies per group (Dec 2025 limits page; 5 in 2021)
         call(backend, RAM, "AttachPolicyToGroup", GroupName="grp", PolicyName="custom%d" % index, PolicyType="Custom")
-    assert fault_of(backend, RAM, "AttachPolicyToGroup", GroupName="grp", PolicyName="custom5", PolicyType="Custom") == \
+    assert fault_of(backend, RAM, "AttachPolicyToGroup", GroupName="grp", PolicyName="custom10", PolicyType="Custom") == \
         ("LimitExceeded.Group.Policy", 409)
+
+
+def test_policy_document_limit_is_6144(backend):
+    document = '{"Version":"1","Statement":[],"Pad":"%s"}'
+    filler = "x" * (6144 - len(document % ""))
+    assert call(backend, RAM, "CreatePolicy", PolicyName="big", PolicyDocument=document % filler)["Policy"]
+    assert fault_of(backend, RAM, "CreatePolicy", PolicyName="bigger", PolicyDocument=document % (filler + "x")) == \
+        ("InvalidParameter.PolicyDocument.Length", 400)
 
 
 def test_seeded_system_policies(backend):

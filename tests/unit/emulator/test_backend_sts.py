@@ -103,7 +103,8 @@ def test_expired_credentials_are_reported_then_forgotten(backend, clock):
     ({"RoleArn": ADMIN_ARN, "RoleSessionName": "s1", "DurationSeconds": 899}, ("InvalidParameter.DurationSeconds", 400)),
     ({"RoleArn": ADMIN_ARN, "RoleSessionName": "s1", "DurationSeconds": 3601}, ("InvalidParameter.DurationSeconds", 400)),
     ({"RoleArn": ADMIN_ARN, "RoleSessionName": "s1", "DurationSeconds": "soon"}, ("InvalidParameter.DurationSeconds", 400)),
-    ({"RoleArn": ADMIN_ARN, "RoleSessionName": "s1", "Policy": "{" + "x" * 1024 + "}"}, ("InvalidParameter.PolicySize", 400)),
+    ({"RoleArn": ADMIN_ARN, "RoleSessionName": "s1", "Policy": '{"x": "' + "x" * 2040 + '"}'},
+     ("InvalidParameter.PolicySize", 400)),
     ({"RoleArn": ADMIN_ARN, "RoleSessionName": "s1", "Policy": "not json"}, ("InvalidParameter.PolicyGrammar", 400)),
     ({"RoleArn": "acs:ram::%s:role/ghost" % ACCOUNT, "RoleSessionName": "s1"}, ("EntityNotExist.Role", 404)),
     ({"RoleArn": "acs:ram::999:role/admin", "RoleSessionName": "s1"}, ("EntityNotExist.Role", 404)),
@@ -268,3 +269,14 @@ def test_save_is_atomic_and_leaves_no_temporary_file(tmp_path):
     backend.save()
     assert os.listdir(str(tmp_path)) == ["state.json"]
     assert json.load(open(path))["format"] == 1
+
+
+def test_assume_role_policy_must_be_smaller_than_2048_bytes(backend):
+    base = '{"Version":"1","Statement":[],"Pad":"%s"}'
+    fits = base % ("x" * (2047 - len(base % "")))
+    assert len(fits.encode("utf-8")) == 2047
+    assert call(backend, STS, "AssumeRole", RoleArn=ADMIN_ARN, RoleSessionName="s1", Policy=fits)["Credentials"]
+    too_big = base % ("\u00e9" * 1100)  # fewer than 2048 characters, more than 2048 bytes
+    assert len(too_big) < 2048
+    assert fault_of(backend, STS, "AssumeRole", RoleArn=ADMIN_ARN, RoleSessionName="s1", Policy=too_big) == \
+        ("InvalidParameter.PolicySize", 400)

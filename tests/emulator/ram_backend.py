@@ -14,7 +14,8 @@ the password policy, and the roles that STS ``AssumeRole`` and the ECS metadata
 service hand out credentials for.
 
 Behaviour follows the wire-protocol fact sheet (``alibaba-ram-api.md``). Where the
-reference is silent the choice is marked ``ASSUMPTION`` in a comment.
+reference is silent the choice is marked ``ASSUMPTION(Ann)`` in a comment; docs/emulator-fidelity.md
+has one row per ID, with its source or "unverified".
 
 Standard library only. No password is ever stored in clear text; snapshots never
 contain password hashes, AccessKey secrets or security tokens. The ``--state`` file
@@ -58,6 +59,7 @@ MAX_TAGS_PER_USER = 20
 MAX_POLICY_DOCUMENT = 6144
 # STS AssumeRole Policy: "The size of Policy must be smaller than 2048 bytes" (InvalidParameter.PolicySize).
 MAX_ASSUME_ROLE_POLICY_BYTES = 2048
+# ASSUMPTION(A10): metadata-service credentials live 6 hours, for the one instance role EcsRamRoleDemo.
 IMDS_LIFETIME = 6 * 3600
 
 SAVE_INTERVAL = 1.0
@@ -119,7 +121,7 @@ MESSAGES = {
     "LimitExceeded.User.AccessKey": "The access key count of the user access keys beyond the current limits.",
     "LimitExceeded.User.Group": "The count of groups the target user joined beyond the current limits.",
     "LimitExceeded.User.Policy": "The policy count of the user attached policies beyond the current limits.",
-    # ASSUMPTION: no documented code for the per-user tag quota; named after LimitExceeded.User.*.
+    # ASSUMPTION(A12): no documented code for the per-user tag quota; named after LimitExceeded.User.*.
     "LimitExceeded.User.Tag": "The count of tags of the user beyond the current limits.",
     "LimitExceeded.Group": "The count of groups beyond the current limits.",
     "LimitExceeded.Group.Policy": "The policy count of the group beyond the current limits.",
@@ -135,6 +137,8 @@ PERSON_ACTIONS = {"login": ("user",), "change_password": ("user", "password"), "
                   "idle_disable": ("user",), "freeze": ("user",), "unfreeze": ("user",)}
 
 # System policies every account has. Descriptions and documents are this emulator's own wording.
+# ASSUMPTION(A13): these 14 names stand for Alibaba's system policies (a subset); their documents are simplified.
+# Every account starts with the roles admin and EcsRamRoleDemo (MaxSessionDuration 3600).
 SYSTEM_POLICIES = (
     ("AdministratorAccess", "Full access to all Alibaba Cloud resources.", "*"),
     ("ReadOnlyAccess", "Read-only access to all Alibaba Cloud resources.", ["*:Describe*", "*:List*", "*:Get*", "*:Query*"]),
@@ -237,6 +241,9 @@ def parse_iso(value):
     return float(calendar.timegm(time.strptime(value, "%Y-%m-%dT%H:%M:%SZ")))
 
 
+# ASSUMPTION(A14): identifier shapes follow the documented examples loosely: UserId 17 digits, RoleId 19 digits,
+# GroupId "g-" + 16 characters, AccessKeyId "LTAI5t" + 18, secrets 30 characters, STS keys "STS." + 28 and
+# tokens "CAIS..."; every user is ProvisionType Manual. Clients must treat them as opaque strings.
 def random_string(length, alphabet=string.ascii_letters + string.digits):
     return "".join(secrets.choice(alphabet) for dummy in range(length))
 
@@ -278,7 +285,7 @@ class Params:
         if value is None or value == "":
             return default
         if value.lower() not in TRUE_FALSE:
-            # ASSUMPTION: a non-boolean value gives InvalidParameter.<Name>.
+            # ASSUMPTION(A15): a non-boolean value gives InvalidParameter.<Name>.
             raise invalid(name)
         return TRUE_FALSE[value.lower()]
 
@@ -289,7 +296,7 @@ class Params:
         # int() would also take " 5", "5\n", "+5" and non-ASCII digits; the wire value must be plain digits.
         number = int(value) if INTEGER_RE.fullmatch(value) else None
         if number is None or not low <= number <= high:
-            # ASSUMPTION: paging and STS integers give InvalidParameter.<Name>; the password
+            # ASSUMPTION(A16): paging and STS integers give InvalidParameter.<Name>; the password
             # policy uses the documented InvalidParameter.<Name>.Range form.
             raise out_of_range(name, low, high) if range_code else invalid(name)
         return number
@@ -331,7 +338,7 @@ def check_length(value, field, max_length, min_length=0):
 
 
 def check_tag(key, value):
-    # ASSUMPTION: the tag rules are documented, their error codes are not.
+    # ASSUMPTION(A17): the tag rules are documented, their error codes are not.
     if not 1 <= len(key) <= 128:
         raise too_long("Tag.Key")
     lowered = key.lower()
@@ -352,12 +359,16 @@ def decode_marker(marker, field="Marker"):
     try:
         return json.loads(base64.urlsafe_b64decode(marker.encode("ascii")).decode("utf-8"))["after"]
     except (ValueError, KeyError, TypeError, UnicodeError):
-        # ASSUMPTION: an unreadable marker gives InvalidParameter.Marker.
+        # ASSUMPTION(A18): an unreadable marker gives InvalidParameter.Marker.
         raise invalid(field)
 
 
 def page(items, sort_key, params, default_max, high_max, marker_field="Marker", size_field="MaxItems"):
-    """One page of ``items`` ordered by ``sort_key``: (page, is_truncated, next_marker)."""
+    """One page of ``items`` ordered by ``sort_key``: (page, is_truncated, next_marker).
+
+    ASSUMPTION(A18): list order is undocumented; users and groups come by lower-case name, policies by type
+    and name, AccessKeys by creation, a user's groups by join date. The Marker is opaque (base64 JSON here).
+    """
     max_items = params.integer(size_field, default_max, 1, high_max)
     ordered = sorted(items, key=sort_key)
     marker = params.text(marker_field)
@@ -433,7 +444,7 @@ class RamBackend:
     def set_visibility_delay(self, milliseconds):
         """How long a user or group created by Create* stays invisible to every other request (0: off).
 
-        ASSUMPTION: a model of RAM's documented eventual consistency (fact sheet part 2 section 10); no delay
+        ASSUMPTION(A19): a model of RAM's documented eventual consistency (fact sheet part 2 section 10); no delay
         is published. During the delay Get*, List* and every write naming the entity answer as if it did not
         exist (EntityNotExist.User / EntityNotExist.Group), while a second Create of the same name still gets
         EntityAlreadyExists. The Create response itself carries the entity.
@@ -476,7 +487,7 @@ class RamBackend:
         """What GET /latest/meta-data/ram/security-credentials/<role> returns."""
         with self._lock:
             if role_name != IMDS_ROLE:
-                # ASSUMPTION: the gateway turns this into the metadata service's plain 404.
+                # ASSUMPTION(A11): an unknown role name is the metadata service's plain-text 404.
                 raise fault("EntityNotExist.Role")
             role = self._state["roles"][IMDS_ROLE.lower()]
             issued = self._issue_sts(role, "ecs-instance", IMDS_LIFETIME)
@@ -580,7 +591,7 @@ class RamBackend:
             return 409, {"error": "console logon of %s is disabled (login profile Status %s)" % (
                 self._upn(user), profile["Status"])}
         if self._user_status(user) == "freeze":
-            # ASSUMPTION: a frozen user cannot sign in to the console.
+            # ASSUMPTION(A20): a frozen user cannot sign in to the console.
             return 409, {"error": "the user %s is frozen" % self._upn(user)}
         if self._password_status(profile) == "InitialExpired":
             # The initial password's validity (InitialPasswordAge) is over: an administrator must set a new one.
@@ -619,7 +630,7 @@ class RamBackend:
         # A password the person chose is not an initial password; the reset demand is met.
         profile["initial_password_set"] = None
         profile["PasswordResetRequired"] = False
-        # ASSUMPTION: a change the person or the platform makes to the login profile (password change, idle
+        # ASSUMPTION(A21): a change the person or the platform makes to the login profile (password change, idle
         # disable, MFABindRequired cleared by binding a device) sets its UpdateDate; a plain login does not.
         profile["UpdateDate"] = self._now()
         # Changing the password happens in a console session: it counts as a login.
@@ -643,7 +654,7 @@ class RamBackend:
         device["ActivateDate"] = now
         profile = self._state["login_profiles"].get(uid)
         if profile is not None and profile["MFABindRequired"]:
-            # ASSUMPTION: once the person binds a device, GetLoginProfile reports MFABindRequired=false (the
+            # ASSUMPTION(A22): once the person binds a device, GetLoginProfile reports MFABindRequired=false (the
             # demand is met, like PasswordResetRequired after a password change); no source says either way.
             profile["MFABindRequired"] = False
             profile["UpdateDate"] = now
@@ -654,14 +665,14 @@ class RamBackend:
         profile = self._state["login_profiles"].get(user["UserId"])
         if profile is None:
             return 409, {"error": "the user %s has no login profile to disable" % self._upn(user)}
-        # ASSUMPTION: afterwards GetLoginProfile shows Status=Inactive (as UpdateLoginProfile Status=Inactive
+        # ASSUMPTION(A23): afterwards GetLoginProfile shows Status=Inactive (as UpdateLoginProfile Status=Inactive
         # would), AutoDisableLoginStatus stays "true" and LastLoginTime keeps its value.
         if profile["Status"] != "Inactive":
             profile["Status"] = "Inactive"
             profile["UpdateDate"] = self._now()
 
     def _person_freeze(self, user, payload):
-        # ASSUMPTION: freezing changes the user's Status only: GetUser still answers, AccessKeys still sign,
+        # ASSUMPTION(A24): freezing changes the user's Status only: GetUser still answers, AccessKeys still sign,
         # UpdateDate is kept; ListUsers hides the user by default (documented) and the person cannot log in.
         user["Status"] = "freeze"
 
@@ -745,7 +756,10 @@ class RamBackend:
         return user if user is not None and self._visible("user", uid) else None
 
     def _user_by_name(self, name, include_pending=False):
-        """The user of that name; a user whose create is not yet visible only with ``include_pending``."""
+        """The user of that name; a user whose create is not yet visible only with ``include_pending``.
+
+        ASSUMPTION(A25): user and group names are unique regardless of case, and found regardless of case.
+        """
         lowered = name.lower()
         for user in self._state["users"].values():
             if user["UserName"].lower() == lowered:
@@ -774,7 +788,7 @@ class RamBackend:
     def _split_upn(self, value, field, lookup):
         """Validate a UPN and return its name part.
 
-        ASSUMPTION: IMS's own codes for UPN validation are undocumented; this emulator uses
+        ASSUMPTION(A26): IMS's own codes for UPN validation are undocumented; this emulator uses
         InvalidParameter.<Field>.Length / .InvalidChars / .Domain. On lookups a UPN in another
         domain names no user of this account (EntityNotExist.User).
         """
@@ -811,7 +825,7 @@ class RamBackend:
             return self._user_by_upn(upn)
         key = self._state["access_keys"].get(caller.get("access_key_id") or "")
         if key is None:
-            # ASSUMPTION: the account's own (root) AccessKeys are not modelled; such callers must name a user.
+            # ASSUMPTION(A27): the account's own (root) AccessKeys are not modelled; such callers must name a user.
             raise missing("UserPrincipalName")
         return self._state["users"][key["UserId"]]
 
@@ -820,7 +834,7 @@ class RamBackend:
         if not given:
             raise missing("UserPrincipalName")
         if len(given) > 1:
-            # ASSUMPTION: undocumented code for "more than one identifier".
+            # ASSUMPTION(A28): undocumented code for "more than one identifier".
             raise ApiFault("InvalidParameter", 400, "You must specify only one of the parameters: %s." % ", ".join(fields))
         field, value = given[0]
         if field == "UserPrincipalName":
@@ -866,7 +880,7 @@ class RamBackend:
         return view
 
     def _tags_view(self, user, view):
-        # ASSUMPTION: the Tags object is omitted when the user has no tag.
+        # ASSUMPTION(A29): the Tags object is omitted when the user has no tag.
         if user["Tags"]:
             view["Tags"] = {"Tag": [{"TagKey": k, "TagValue": v} for k, v in user["Tags"].items()]}
         return view
@@ -903,7 +917,7 @@ class RamBackend:
         """Validate e-mail and mobile phone values that were sent (None: not sent).
 
         An empty value is a value like any other and fails the format check, unless ``empty_clears``.
-        ASSUMPTION: the documents give no rule for an empty Email/MobilePhone; treated as malformed.
+        ASSUMPTION(A30): the documents give no rule for an empty Email/MobilePhone; treated as malformed.
         """
         if email is not None and not (empty_clears and email == ""):
             if len(email) > 128 or not EMAIL_RE.fullmatch(email):
@@ -925,7 +939,7 @@ class RamBackend:
         while uid in self._state["users"]:
             uid = random_digits(17)
         now = self._now()
-        # ASSUMPTION: on the international site Email and MobilePhone are accepted and ignored.
+        # ASSUMPTION(A31): on the international site Email and MobilePhone are accepted and ignored.
         keep_contacts = self.site != "intl"
         user = {"UserId": uid, "UserName": name, "DisplayName": display_name or "",
                 "Email": (email or "") if keep_contacts else "", "MobilePhone": (mobile or "") if keep_contacts else "",
@@ -951,7 +965,7 @@ class RamBackend:
 
     def _delete_user(self, user):
         uid = user["UserId"]
-        # ASSUMPTION: the service checks in the order of DeleteUser's documented error table.
+        # ASSUMPTION(A32): the service checks in the order of DeleteUser's documented error table.
         if self._group_ids_of(uid):
             raise fault("DeleteConflict.User.Group")
         if self._keys_of(uid):
@@ -977,11 +991,11 @@ class RamBackend:
         """
         status = params.text("Status")
         if status and status not in USER_STATUS_FILTERS:
-            # ASSUMPTION: undocumented code for a Status outside active, freeze, active,freeze (exact spellings).
+            # ASSUMPTION(A33): undocumented code for a Status outside active, freeze, active,freeze (exact spellings).
             raise invalid("Status")
         if params.tags():
             if status and tag_excludes_status:
-                # ASSUMPTION: undocumented code for Tag and Status given together on ListUserBasicInfos.
+                # ASSUMPTION(A34): undocumented code for Tag and Status given together on ListUserBasicInfos.
                 raise ApiFault("InvalidParameter.Status", 400,
                                'The parameter - "Status" cannot be specified together with "Tag".')
             return USER_STATUS_FILTERS["active,freeze"]
@@ -1011,7 +1025,7 @@ class RamBackend:
         return {"User": self._ims_user_view(user, with_user_name=False)}
 
     def _ims_GetUser(self, params, caller):
-        # ASSUMPTION: GetUser (IMS and RAM) returns a frozen user like any other; nothing documents freeze here,
+        # ASSUMPTION(A35): GetUser (IMS and RAM) returns a frozen user like any other; nothing documents freeze here,
         # and the GetUser models have no Status field.
         user = self._ims_user_by_one_of(params, ("UserPrincipalName", "UserId", "UserAccessKeyId"))
         return {"User": self._ims_user_view(user, with_user_name=True)}
@@ -1025,7 +1039,7 @@ class RamBackend:
             check_length(new_display_name, "NewDisplayName", 24, 1)
         new_comments = params.text("NewComments")
         if new_comments is not None:
-            # ASSUMPTION: IMS UpdateUser follows its document (NewComments 1-128 characters): "" is refused, so
+            # ASSUMPTION(A36): IMS UpdateUser follows its document (NewComments 1-128 characters): "" is refused, so
             # IMS cannot clear a field. The evidence that "" clears is for RAM 2015-05-01 only (_ram_UpdateUser).
             check_length(new_comments, "NewComments", 128, 1)
         new_email, new_mobile = params.text("NewEmail"), params.text("NewMobilePhone")
@@ -1095,7 +1109,7 @@ class RamBackend:
         new_name = params.text("NewUserName")
         if new_name is not None:
             check_name(new_name, "NewUserName")
-        # Against the documents (NewDisplayName and NewComments 1-128 characters), an empty NewDisplayName,
+        # ASSUMPTION(A37): against the documents (NewDisplayName and NewComments 1-128 characters), an empty NewDisplayName,
         # NewComments, NewEmail or NewMobilePhone clears the field: Alibaba's own Terraform provider sends ""
         # to RAM 2015-05-01 UpdateUser for a removed attribute and its acceptance test expects the field gone
         # (aliyun/terraform-provider-alicloud b188fddce, alicloud/resource_alicloud_ram_user{,_test}.go).
@@ -1122,7 +1136,7 @@ class RamBackend:
         return {}
 
     def _ram_ListUsers(self, params, caller):
-        # ASSUMPTION: RAM 2015-05-01 ListUsers has no Status parameter (RAM SDK model; one sent is ignored) and
+        # ASSUMPTION(A38): RAM 2015-05-01 ListUsers has no Status parameter (RAM SDK model; one sent is ignored) and
         # lists what IMS ListUsers lists by default: active users only, frozen users hidden (one backend).
         users = self._users_in_states(USER_STATUS_FILTERS["active"])
         chunk, truncated, marker = page(users, self._user_sort_key, params, 100, 1000)
@@ -1143,6 +1157,8 @@ class RamBackend:
                 raise missing("ResourcePrincipalName")
             return None
         if len(names) + len(ids) > 50:
+            # ASSUMPTION(A39): more than 50 resources is InvalidParameter.ResourceId, more than 20 tags
+            # InvalidParameter.Tag; ListTagResources answers TagResources.TagResource[] (wrapping unverified).
             raise invalid("ResourceId")
         users = [self._user_by_upn(name, "ResourcePrincipalName") for name in names]
         for uid in ids:
@@ -1201,7 +1217,12 @@ class RamBackend:
     # ----------------------------------------------------------------- password policy and passwords
 
     def _password_violation(self, password, user):
-        """The name of the first password-policy field the password breaks, or None."""
+        """The name of the first password-policy field the password breaks, or None.
+
+        ASSUMPTION(A40): a symbol is ASCII punctuation; letters and digits are ASCII; PasswordNotContainUserName
+        compares the user name (UPN prefix) case-insensitively; MinimumPasswordDifferentCharacter counts distinct
+        characters. MaxPasswordAge, HardExpire and MaxLoginAttemps are stored but never enforced.
+        """
         policy = self._state["password_policy"]
         checks = (
             ("MinimumPasswordLength", len(password) < policy["MinimumPasswordLength"]),
@@ -1233,7 +1254,7 @@ class RamBackend:
         profile["password_history"] = ([hashed] + list(profile.get("password_history") or []))[:24]
 
     def _set_password_policy(self, params, fields, names):
-        # ASSUMPTION: a field left out of SetPasswordPolicy returns to its documented default,
+        # ASSUMPTION(A41): a field left out of SetPasswordPolicy returns to its documented default,
         # as each parameter's "Default value" reads; fields the API version lacks keep their value.
         updated = dict(self._state["password_policy"])
         for name, kind, default, low, high in PASSWORD_POLICY_FIELDS:
@@ -1285,6 +1306,9 @@ class RamBackend:
         now = self._now()
         profile = {"Status": status, "PasswordResetRequired": reset_required, "MFABindRequired": mfa_required,
                    "CreateDate": now, "UpdateDate": now, "LastLoginTime": "",
+                   # ASSUMPTION(A42): only a password set by an administrator (CreateLoginProfile, or UpdateLoginProfile
+                   # with Password) is an initial password (InitialValid, then InitialExpired after InitialPasswordAge);
+                   # a profile created without a password reports NotInitial.
                    "initial_password_set": now if password is not None else None,
                    "password_hash": None, "password_history": []}
         if password is not None:
@@ -1305,7 +1329,7 @@ class RamBackend:
         now = self._now()
         if password is not None:
             self._remember_password(profile, password)
-            # A password set by an administrator is an initial password again.
+            # A password set by an administrator is an initial password again (A42).
             profile["initial_password_set"] = now
         if reset_required is not None:
             profile["PasswordResetRequired"] = reset_required
@@ -1330,7 +1354,7 @@ class RamBackend:
     def _status_param(params):
         status = params.text("Status")
         if status is not None and status not in ("Active", "Inactive"):
-            # ASSUMPTION: undocumented code for a bad Status value.
+            # ASSUMPTION(A43): undocumented code for a bad Status value.
             raise invalid("Status")
         return status
 
@@ -1465,7 +1489,8 @@ class RamBackend:
             raise fault("EntityAlreadyExists.VirtualMFADevice")
         self._state["mfa_devices"][serial] = {"SerialNumber": serial, "UserId": None, "ActivateDate": None,
                                               "CreateDate": self._now()}
-        # The seed is returned once and not kept: any six-digit code binds the device here.
+        # ASSUMPTION(A44): the seed is returned once and not kept: any two six-digit codes bind the device (no TOTP
+        # check); every device reports Type VMFA.
         seed = base64.b32encode(secrets.token_bytes(40)).decode("ascii")
         return {"VirtualMFADevice": {"SerialNumber": serial, "Base32StringSeed": seed,
                                      "QRCodePNG": base64.b64encode(b"\x89PNG\r\n\x1a\n" + secrets.token_bytes(32)).decode("ascii")}}
@@ -1514,7 +1539,7 @@ class RamBackend:
         user = self._ims_user_or_caller(params, caller)
         device = self._mfa_of(user["UserId"])
         if device is None:
-            # ASSUMPTION: IMS answers a user without a device with IsMFAEnable=false (the SDK model documents the
+            # ASSUMPTION(A45): IMS answers a user without a device with IsMFAEnable=false (the SDK model documents the
             # false value) rather than RAM 2015's 404 EntityNotExist.User.MFADevice; no page shows this case.
             return {"IsMFAEnable": False}
         return {"IsMFAEnable": True, "MFADevice": {"SerialNumber": device["SerialNumber"], "Type": "VMFA"}}
@@ -1593,7 +1618,7 @@ class RamBackend:
         return {"Groups": {"Group": entries}}
 
     def _group_members(self, group):
-        # ASSUMPTION: ListUsersForGroup lists frozen members too (it has no Status parameter).
+        # ASSUMPTION(A46): ListUsersForGroup lists frozen members too (it has no Status parameter).
         members = self._state["memberships"].get(group["GroupId"], {})
         return [(self._state["users"][uid], joined) for uid, joined in members.items()]
 
@@ -1823,6 +1848,9 @@ class RamBackend:
             parsed = json.loads(document)
         except ValueError:
             parsed = None
+        # ASSUMPTION(A47): a document is checked only for being a JSON object with a Statement list
+        # (MalformedPolicyDocument otherwise); a custom policy cannot take a system policy's name
+        # (EntityAlreadyExists.Policy); every policy has the single version v1 (versions are not modelled).
         if not isinstance(parsed, dict) or not isinstance(parsed.get("Statement"), list):
             raise ApiFault("MalformedPolicyDocument", 400, "The policy document is not a JSON object with a Statement list.")
         if name in self._system_policies or name in self._state["custom_policies"]:
@@ -1848,7 +1876,7 @@ class RamBackend:
         name = params.text("PolicyName", required=True)
         check_name(name, "PolicyName", 128, POLICY_NAME_RE)
         if name in self._system_policies:
-            # ASSUMPTION: deleting a system policy is refused as NoPermission.
+            # ASSUMPTION(A48): deleting a system policy is refused as NoPermission.
             raise fault("NoPermission")
         policy = self._policy(name, "Custom")
         for store, code in ((self._state["user_policies"], "DeleteConflict.Policy.User"),
@@ -1899,7 +1927,7 @@ class RamBackend:
         if not SESSION_NAME_RE.fullmatch(session_name):
             raise ApiFault("InvalidParameter.RoleSessionName", 400, "The parameter RoleSessionName is wrongly formed.")
         role = self._state["roles"].get(match.group(2).lower())
-        # ASSUMPTION: a role ARN of another account names no role this emulator knows.
+        # ASSUMPTION(A49): a role ARN of another account names no role this emulator knows.
         if role is None or match.group(1) != self.account_id:
             raise fault("EntityNotExist.Role")
         duration_text = params.text("DurationSeconds")
@@ -1918,6 +1946,8 @@ class RamBackend:
             except ValueError:
                 parsed = None
             if not isinstance(parsed, dict):
+                # ASSUMPTION(A50): the session Policy is checked only for being a JSON object; the AssumedRoleUser
+                # Arn is acs:ram::<account>:role/<role name in lower case>/<session> (as the documented example).
                 raise ApiFault("InvalidParameter.PolicyGrammar", 400, "The policy has a grammar error.")
         credentials = self._issue_sts(role, session_name, duration)
         arn = "acs:ram::%s:role/%s/%s" % (self.account_id, role["RoleName"].lower(), session_name)

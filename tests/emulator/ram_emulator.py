@@ -90,6 +90,7 @@ PRODUCTS = {
 DEFAULT_PRODUCT = PRODUCTS["2019-08-15"]
 
 # Parameters that belong to the gateway (signature and protocol), not to the operation.
+# ASSUMPTION(A07): Format=XML is accepted and ignored: every answer is JSON (the SDKs send Format=json).
 COMMON_PARAMS = frozenset([
     "Action", "Version", "Format", "AccessKeyId", "Signature", "SignatureMethod", "SignatureVersion",
     "SignatureNonce", "SignatureType", "Timestamp", "SecurityToken",
@@ -97,6 +98,9 @@ COMMON_PARAMS = frozenset([
 PEOPLE_PREFIX = "/_emulator/people/"
 # Parameter names holding a secret: passwords, keys, tokens, and MFA one-time codes.
 SECRET_PARAM_MARKERS = ("secret", "password", "token", "authenticationcode")
+# ASSUMPTION(A03): a V3 request must carry and sign these six headers (the minimal set other SDKs sign; S11 says
+# every common header but Authorization is signed), else MissingParameter / IncompleteSignature; an Authorization
+# header that cannot be parsed is IncompleteSignature too.
 V3_REQUIRED_SIGNED_HEADERS = ("host", "x-acs-action", "x-acs-content-sha256", "x-acs-date",
                               "x-acs-signature-nonce", "x-acs-version")
 
@@ -199,6 +203,7 @@ def parse_timestamp(value):
     try:
         parsed = datetime.datetime.fromisoformat(text)
     except ValueError:
+        # ASSUMPTION(A04): an unparsable Timestamp / x-acs-date is InvalidTimeStamp.Format (400).
         raise GatewayError("InvalidTimeStamp.Format", 400)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=datetime.timezone.utc)
@@ -289,6 +294,7 @@ def _verify_classic(request, lookup_key, now, nonces):
         if not params.get(name):
             raise missing(name)
     if params["SignatureMethod"] != "HMAC-SHA1" or params["SignatureVersion"] != "1.0":
+        # ASSUMPTION(A04): any other signature method or version is IncompleteSignature (400).
         raise GatewayError("IncompleteSignature", 400)
     access_key_id = params["AccessKeyId"]
     key = _known_key(lookup_key, access_key_id)
@@ -302,7 +308,8 @@ def _verify_classic(request, lookup_key, now, nonces):
 
 
 def _check_security_token(key, token, now):
-    # Assumption: Alibaba documents no HTTP status for these codes; 400 like the other request errors.
+    # ASSUMPTION(A05): Alibaba documents no HTTP status for InvalidSecurityToken.*; 400 like the other request
+    # errors. A token is checked only for keys that have one.
     expected = key.get("security_token")
     if not expected:
         return
@@ -321,6 +328,9 @@ def authenticate(request, lookup_key, now, nonces=None):
     seconds. ``nonces`` (a NonceCache) enables replay protection; a nonce is recorded only once the
     signature is valid. Checks run in the gateway's order: missing parts, unknown key, clock skew, reused
     nonce, signature, security token.
+
+    ASSUMPTION(A02): this order (the fact sheet's suggested one), with a disabled key refused right after the
+    key lookup; a request with two faults reports the first.
     """
     kind = auth_kind(request)
     if kind == "v3":
@@ -424,6 +434,9 @@ class Faults:
         """Decide this request's random fault: None, "throttle", "error" or "drop", plus a retry-after in ms."""
         with self._lock:
             if self._random.random() < self.throttle_rate:
+                # ASSUMPTION(A06): injected throttling is Throttling.User, HTTP 400 (legacy table; the code, not the
+                # status, is what clients should key on), with x-acs-retry-after 50-200 ms; an injected error is
+                # ServiceUnavailable 503.
                 return "throttle", self._random.randint(50, 200)
             if self._random.random() < self.error_rate:
                 return "error", None
@@ -619,6 +632,9 @@ class Gateway:
         return self._dispatch(request, caller, outcome)
 
     def _check_operation(self, request):
+        # ASSUMPTION(A01): no Action/Version -> MissingParameter (400); an unknown Version -> InvalidVersion (400,
+        # message from third-party code); an unknown Action, or a method other than GET/POST or a path other than
+        # "/" -> InvalidAction.NotFound (404, status not verified).
         if not request.action:
             raise missing("Action")
         if not request.version:
@@ -760,7 +776,7 @@ class Gateway:
             ttl = headers.get("x-aliyun-ecs-metadata-token-ttl-seconds")
             if not ttl:
                 return text_response(400, "missing X-aliyun-ecs-metadata-token-ttl-seconds")
-            # ASSUMPTION: the TTL must be 1-21600 seconds (the credentials library asks for 21600).
+            # ASSUMPTION(A08): the TTL must be 1-21600 seconds (the credentials library asks for 21600).
             if not ttl.isdigit() or not 1 <= int(ttl) <= IMDS_MAX_TTL:
                 return text_response(400, "X-aliyun-ecs-metadata-token-ttl-seconds must be 1 to %d" % IMDS_MAX_TTL)
             token = uuid.uuid4().hex
@@ -771,7 +787,8 @@ class Gateway:
             return text_response(404, "not found")
         if self.imds_require_token and not self._imds_token_valid(headers.get("x-aliyun-ecs-metadata-token")):
             # Hardened mode (ECS ModifyInstanceMetadataOptions HttpTokens=required): no metadata without a token.
-            # ASSUMPTION: a missing, unknown or expired token is answered 401 with a plain-text body.
+            # ASSUMPTION(A09): a missing, unknown or expired token is answered 401 with a plain-text body; without
+            # --imds-require-token a token header is not checked (IMDSv1 still works, as the credentials library expects).
             return text_response(401, "a valid X-aliyun-ecs-metadata-token is required (PUT /latest/api/token)")
         role = path[len(prefix):]
         if not role:

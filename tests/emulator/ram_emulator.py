@@ -801,7 +801,6 @@ class Gateway:
             return text_response(404, "not found")
         return json_response(200, credentials)
 
-
     # -- routing --
 
     def handle_http(self, method, target, headers, body, client_host):

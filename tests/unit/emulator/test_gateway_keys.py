@@ -38,9 +38,9 @@ def setup():
 
 
 def call_with(gateway, key, signer):
+    when = {"date": support.CAPTURE_TIME} if signer is support.v3_request else {"timestamp": support.CAPTURE_TIME}
     request = signer("GetUser", {"UserPrincipalName": UPN}, access_key_id=key["AccessKeyId"],
-                     secret=key["AccessKeySecret"], **({"date": support.CAPTURE_TIME} if signer is support.v3_request
-                                                      else {"timestamp": support.CAPTURE_TIME}))
+                     secret=key["AccessKeySecret"], **when)
     response = gateway.handle_api(emulator.ApiRequest(*request))
     return response.status, json.loads(response.body.decode("utf-8"))
 

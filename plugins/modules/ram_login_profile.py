@@ -65,8 +65,8 @@ options:
   mfa_bind_required:
     description:
       - Whether the user must bind an MFA device at the next console login.
-      - Applied like O(password_reset_required): when the profile is created, whenever a password is sent, and on
-        every run only with O(enforce_login_flags=always).
+      - Applied like O(password_reset_required), that is when the profile is created, whenever a password is sent,
+        and on every run only with O(enforce_login_flags=always).
       - Not managed when unset. A new profile then gets the API default, V(false).
     type: bool
   enforce_login_flags:

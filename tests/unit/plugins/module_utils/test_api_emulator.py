@@ -85,9 +85,13 @@ def test_user_lifecycle(client):
     assert fetched["tags"] == {"team": "a b", "env": ""}
     assert client.get_user(user_id=created["user_id"])["user_principal_name"] == upn
 
-    updated = client.update_user(upn=upn, new_display_name="Alice B", new_comments="")
+    updated = client.update_user(upn=upn, new_display_name="Alice B", new_comments="second")
     assert updated["display_name"] == "Alice B"
-    assert client.get_user(upn=upn)["comments"] == ""
+    assert client.get_user(upn=upn)["comments"] == "second"
+    # IMS documents NewComments as 1 to 128 characters: an empty value is refused, not taken as "clear"
+    with pytest.raises(RamApiError) as refused:
+        client.update_user(upn=upn, new_comments="")
+    assert refused.value.code == "InvalidParameter.NewComments.Length"
 
     client.tag_user(upn, {"cost": "42"})
     client.untag_user(upn, ["team"])

@@ -151,8 +151,8 @@ def test_one_failing_user_fails_the_task_but_every_user_is_reported(emulator, ap
     actions = [user["action"] for user in result["users"]]
     assert actions == ["failed", "created", "created"]
     assert result["users"][0]["error"]["code"] == "NoPermission"
-    # no profile, so no password file for the failed user, only the pending one the next run will reuse
-    expected = ["member00@%s.password.pending" % DOMAIN, "member01@%s.password" % DOMAIN, "member02@%s.password" % DOMAIN]
+    # a definite refusal: the pending password never became anyone's, so it is removed (a later run makes a new one)
+    expected = ["member01@%s.password" % DOMAIN, "member02@%s.password" % DOMAIN]
     assert sorted(os.listdir(str(tmp_path))) == expected
     assert result["counts"] == {"created": 2, "updated": 0, "disabled": 0, "deleted": 0, "unchanged": 0, "failed": 1}
 

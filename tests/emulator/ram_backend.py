@@ -404,11 +404,15 @@ class RamBackend:
 
     def __init__(self, account_alias="example", account_id="1234567890123456", site="cn", state_file=None,
                  static_keys=None, sts_lifetime=None, clock=time.time, monotonic=time.monotonic,
-                 visibility_delay_ms=0):
+                 visibility_delay_ms=0, domain_aliases=()):
         self.account_alias = account_alias
         self.account_id = str(account_id)
         self.site = site
         self.default_domain = "%s.onaliyun.com" % account_alias
+        # Verified domain aliases (fact sheet part 1, section 5: a user is named by its UPN "or by a verified
+        # domain alias"). ASSUMPTION(A51): a UPN in an alias names the same user, and answers report the UPN in
+        # the default domain.
+        self.domain_aliases = tuple(alias.lower() for alias in domain_aliases)
         self.state_file = state_file
         self.sts_lifetime = sts_lifetime
         self.clock = clock
@@ -801,7 +805,7 @@ class RamBackend:
             raise too_long(field)
         if not NAME_RE.fullmatch(name):
             raise invalid_chars(field)
-        if domain.lower() != self.default_domain.lower():
+        if domain.lower() != self.default_domain.lower() and domain.lower() not in self.domain_aliases:
             if lookup:
                 raise fault("EntityNotExist.User")
             raise ApiFault("InvalidParameter.%s.Domain" % field, 400,

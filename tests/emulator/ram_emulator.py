@@ -935,6 +935,8 @@ def parse_args(argv=None):
     parser.add_argument("--state", metavar="FILE", help="load state from and save it to this JSON file")
     parser.add_argument("--request-log", metavar="FILE", help="append one JSON line per API request")
     parser.add_argument("--account-alias", default="example", help="default domain is NAME.onaliyun.com")
+    parser.add_argument("--domain-alias", action="append", default=[], metavar="DOMAIN",
+                        help="a verified domain alias: NAME@DOMAIN names the same user as NAME@<default domain>")
     parser.add_argument("--site", choices=["cn", "intl"], default="cn",
                         help="intl: GetUser/ListUsers omit Email and MobilePhone")
     parser.add_argument("--latency-ms", type=float, default=0, help="delay every API request")
@@ -979,8 +981,10 @@ def build(args):
     """The server for parsed arguments (bound, not yet serving) and its backend."""
     clock = (lambda: args.fixed_epoch) if args.fixed_time else time.time
     module = load_backend_module()
+    # only a backend that is told about domain aliases needs to know the option
+    extra = {"domain_aliases": args.domain_alias} if args.domain_alias else {}
     backend = module.RamBackend(
-        account_alias=args.account_alias, site=args.site, state_file=args.state,
+        account_alias=args.account_alias, site=args.site, state_file=args.state, **extra,
         static_keys=dict((k, (v["secret"], v["security_token"]) if v["security_token"] else v["secret"])
                          for k, v in args.static_keys.items()),
         sts_lifetime=args.sts_lifetime, clock=clock)

@@ -447,3 +447,12 @@ def test_group_comments_follow_each_versions_limits(backend):
     call(backend, IMS, "UpdateGroup", GroupName="g1", NewComments="")
     assert fault_of(backend, RAM, "UpdateGroup", GroupName="g2", NewComments="") == \
         ("InvalidParameter.NewComments.Length", 400)
+
+
+def test_a_verified_domain_alias_names_the_same_user():
+    backend = RamBackend(domain_aliases=["corp.example.com"], clock=lambda: 1700000000.0)
+    create(backend, "alice")
+    answer = call(backend, IMS, "GetUser", UserPrincipalName="alice@corp.example.com")
+    assert answer["User"]["UserPrincipalName"] == upn("alice")
+    # a domain that is neither the default nor an alias names no user
+    assert fault_of(backend, IMS, "GetUser", UserPrincipalName="alice@other.example.com") == ("EntityNotExist.User", 404)

@@ -772,3 +772,18 @@ def test_a_pending_file_that_cannot_be_proven_current_is_left_alone(tmp_path):
     summary = by_name(run_batch(account, team(1), options(tmp_path)))
     assert any("cannot be proven" in text for text in summary["user00"]["warnings"])
     assert not os.path.exists(final)
+
+
+def test_purge_tags_removes_tags_nobody_listed(tmp_path):
+    account = FakeAccount()
+    upn = account.add_user("user00")
+    account.users[upn]["tags"] = {"team": "old", "stray": "x"}
+    entries = [{"name": "user00", "tags": {"team": "core"}}]
+    kept = run_batch(account, entries, options(tmp_path, default_tags={"env": "prod"}))
+    assert account.users[upn]["tags"] == {"team": "core", "stray": "x", "env": "prod"}
+    assert "tags" in by_name(kept)["user00"]["changed_fields"]
+    account.calls = []
+    purged = run_batch(account, entries, options(tmp_path, default_tags={"env": "prod"}, purge_tags=True), diff=True)
+    assert account.users[upn]["tags"] == {"team": "core", "env": "prod"}
+    assert [name for name, kwargs in account.writes()] == ["untag_user"]
+    assert purged["diff"][0]["after"]["tags"] == {"team": "core", "env": "prod"}

@@ -92,3 +92,21 @@ def test_bad_input_fails_before_any_call(client):
         with pytest.raises(ValidationError):
             group_mod.ensure_group(client, bad)
     assert client.calls == []
+
+
+def test_a_display_name_that_differs_only_in_case_is_a_change(client):
+    client.add_group("dev", display_name="dev team")
+    result = group_mod.ensure_group(client, params(display_name="Dev Team"))
+    assert result["changed"] is True
+    assert client.groups["dev"]["display_name"] == "Dev Team"
+
+
+def test_force_delete_in_check_mode_writes_nothing(client):
+    client.add_group("dev")
+    client.add_user("alice")
+    client.members.add(("alice@" + DOMAIN, "dev"))
+    client.group_policies.add(("dev", "System", "ReadOnlyAccess"))
+    predicted = group_mod.ensure_group(client, params(state="absent", force=True), check_mode=True, diff=True)
+    assert predicted["changed"] is True
+    assert client.writes() == []
+    assert "dev" in client.groups and ("alice@" + DOMAIN, "dev") in client.members

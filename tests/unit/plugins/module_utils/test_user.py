@@ -421,3 +421,10 @@ def test_find_users_rejects_bad_regex_and_unknown_group(client):
     with pytest.raises(ValidationError) as info:
         user_mod.find_users(client, group="nosuch")
     assert info.value.option == "group"
+
+
+def test_a_display_name_that_differs_only_in_case_is_a_change(client):
+    client.add_user(ALICE, display_name="alice liddell")
+    first, second = converge(client, name=ALICE, display_name="Alice Liddell")
+    assert first["changed"] is True and second["changed"] is False
+    assert client.users[ALICE]["display_name"] == "Alice Liddell"

@@ -8,6 +8,11 @@ Scenarios (each against its own emulator; all results go to bench-results/soak.j
   faults       N users (default 300) with --throttle-rate 0.2 --error-rate 0.05 --drop-rate 0.02 --latency-ms 5.
                Counts failed users, duplicate creations and retries; the account must equal the desired state;
                a re-run (faults still on) must make zero writes.
+  convergence  --convergence-runs (default 20) consecutive runs of --convergence-users (default 60) users at the
+               same fault rates, each on a fresh emulator (seed --seed + run index), with the modules' DEFAULT
+               connection settings (--max-attempts is not applied). Per run and in total: users converged, failed
+               users, duplicates, retries (faulted requests), the longest wait between a faulted request and its
+               retry, and the most faulted attempts in a row of one call, read from the emulator's request log.
   sigint       the same role run (no faults, latency 5 ms), interrupted with SIGINT once a third of the users
                exist; then re-run: converged, no duplicate, nothing orphaned; a third run makes zero writes.
   sigkill      the same with SIGKILL to ansible-playbook and every process it started (its workers and the
@@ -16,7 +21,7 @@ Scenarios (each against its own emulator; all results go to bench-results/soak.j
                (default 5), over a run that lasts several lifetimes: the run must converge without a loop of
                signature or expired-token errors.
 
-    python tests/soak/soak.py [--users 300] [--scenarios faults,sigint,sigkill,sts-expiry] [--max-attempts N]
+    python tests/soak/soak.py [--users 300] [--scenarios faults,convergence,sigint,sigkill,sts-expiry] [--max-attempts N]
 
 Exit status 0 only when every check of every scenario passed. tests/soak/test_soak_small.py runs a small
 version of the same code in `make test`.
@@ -43,7 +48,7 @@ import playrun  # noqa: E402  (tests/bench is not a package)
 
 GROUPS = ["soak-dev", "soak-ops", "soak-sec"]
 DEFAULT_TAGS = {"team": "soak"}
-SCENARIOS = ("faults", "sigint", "sigkill", "sts-expiry")
+SCENARIOS = ("faults", "convergence", "sigint", "sigkill", "sts-expiry")
 
 ROLE_PLAYBOOK = """---
 - name: Soak
@@ -115,6 +120,56 @@ def compare_state(state, users, prefix="soak"):
     present_groups = set(g["GroupName"] for g in state["groups"])
     problems.extend("group %s is missing" % g for g in GROUPS if g not in present_groups)
     return problems
+
+
+def converged_users(state, users, prefix="soak"):
+    """How many of ``users`` are exactly as desired in the emulator's account (see :func:`compare_state`)."""
+    wrong = set(problem.split(" ", 1)[0] for problem in compare_state(state, users, prefix))
+    return sum(1 for user in users if user["name"] not in wrong)
+
+
+def log_time(entry):
+    """Seconds since the epoch at which the emulator finished handling a logged request."""
+    moment = datetime.datetime.strptime(entry["time"], "%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.replace(tzinfo=datetime.timezone.utc).timestamp()
+
+
+def call_key(entry):
+    """What identifies one API call across its attempts in the request log: action, parameters and AccessKey."""
+    return entry.get("action"), json.dumps(entry.get("params"), sort_keys=True), entry.get("access_key_id")
+
+
+def fault_streaks(entries):
+    """For every call with a faulted attempt, its most faulted attempts in a row.
+
+    A call keeps being retried until an attempt is not faulted, so a streak of 5 is a call that the former default
+    (max_attempts 5) would have failed.
+    """
+    current = collections.Counter()
+    longest = collections.Counter()
+    for entry in entries:
+        key = call_key(entry)
+        current[key] = current[key] + 1 if entry.get("fault") else 0
+        longest[key] = max(longest[key], current[key])
+    return [streak for streak in longest.values() if streak]
+
+
+def retry_waits(entries):
+    """Seconds from each faulted request's answer to the arrival of its retry.
+
+    The retry is the next logged request of the same call (:func:`call_key`); its arrival is its log time less its
+    handling time (the emulator's latency included). A faulted request never retried has no entry.
+    """
+    pending = {}
+    waits = []
+    for entry in entries:
+        key = call_key(entry)
+        finished = log_time(entry)
+        if key in pending:
+            waits.append(max(0.0, finished - entry.get("duration_ms", 0) / 1000.0 - pending.pop(key)))
+        if entry.get("fault"):
+            pending[key] = finished
+    return waits
 
 
 def missing_password_files(users, state, password_dir):
@@ -246,6 +301,73 @@ def scenario_faults(options, workdir):
         scenario.close()
 
 
+def convergence_run(options, workdir, index, users):
+    """One run of the convergence scenario: a fresh emulator, the role once with default connection settings."""
+    seed = int(options.seed) + index
+    args = ["--throttle-rate", options.throttle_rate, "--error-rate", options.error_rate, "--drop-rate", options.drop_rate,
+            "--latency-ms", options.latency_ms, "--seed", seed]
+    scenario = Scenario("convergence-%02d" % (index + 1), users, workdir, args)
+    try:
+        summary, result, run = scenario.run()
+        state = scenario.emulator.state()
+        entries = scenario.emulator.log_entries()
+        waits = retry_waits(entries)
+        streaks = fault_streaks(entries)
+        return {
+            "run": index + 1, "seed": seed, "seconds": round(run.elapsed, 1), "returncode": run.returncode,
+            "users": len(users), "converged_users": converged_users(state, users), "failed_users": failed_users(result),
+            "duplicates": duplicates(entries), "requests": summary["requests"], "faults": summary["faults"],
+            "retries": sum(summary["faults"].values()), "retries_seen": len(waits),
+            "longest_fault_streak": max(streaks or [0]), "calls_faulted_5_times_in_a_row": sum(1 for n in streaks if n >= 5),
+            "longest_retry_wait_s": round(max(waits), 3) if waits else 0.0,
+            "missing_password_files": missing_password_files(users, state, scenario.password_dir),
+            "state_problems": compare_state(state, users)[:10],
+        }
+    finally:
+        scenario.close()
+
+
+def scenario_convergence(options, workdir):
+    users = desired_users(options.convergence_users)
+    runs = []
+    for index in range(options.convergence_runs):
+        report = convergence_run(options, workdir, index, users)
+        runs.append(report)
+        print("    run %2d: %d/%d users converged, %d failed, %d duplicates, %d retries, longest retry wait %.3f s, "
+              "most faults in a row %d, %.1f s"
+              % (report["run"], report["converged_users"], report["users"], len(report["failed_users"] or []),
+                 len(report["duplicates"]), report["retries"], report["longest_retry_wait_s"],
+                 report["longest_fault_streak"], report["seconds"]), file=sys.stderr, flush=True)
+    totals = {
+        "runs": len(runs), "users": sum(r["users"] for r in runs),
+        "converged_users": sum(r["converged_users"] for r in runs),
+        "failed_users": sum(len(r["failed_users"] or []) for r in runs),
+        "runs_without_a_result": sum(1 for r in runs if r["failed_users"] is None),
+        "duplicates": sum(len(r["duplicates"]) for r in runs),
+        "requests": sum(r["requests"] for r in runs), "retries": sum(r["retries"] for r in runs),
+        "retries_seen": sum(r["retries_seen"] for r in runs),
+        "longest_fault_streak": max([r["longest_fault_streak"] for r in runs] or [0]),
+        "calls_faulted_5_times_in_a_row": sum(r["calls_faulted_5_times_in_a_row"] for r in runs),
+        "longest_retry_wait_s": max([r["longest_retry_wait_s"] for r in runs] or [0.0]),
+        "runs_fully_converged": sum(1 for r in runs if r["converged_users"] == r["users"] and r["failed_users"] == []),
+    }
+    report = {
+        "connection": "module defaults (retry_timeout 60 s, no max_attempts)",
+        "emulator_args": "--throttle-rate %s --error-rate %s --drop-rate %s --latency-ms %s --seed %s+run" % (
+            options.throttle_rate, options.error_rate, options.drop_rate, options.latency_ms, options.seed),
+        "runs": runs, "totals": totals,
+    }
+    report["checks"] = {
+        "faults were injected in every run": all(r["retries"] > 0 for r in runs),
+        "every run succeeded": all(r["returncode"] == 0 for r in runs),
+        "every user converged in every run": totals["converged_users"] == totals["users"],
+        "no failed user": totals["failed_users"] == 0 and totals["runs_without_a_result"] == 0,
+        "no duplicate": totals["duplicates"] == 0,
+        "every generated password has its file": not any(r["missing_password_files"] for r in runs),
+    }
+    return report
+
+
 def scenario_interrupted(options, workdir, name, signum):
     users = desired_users(options.interrupt_users, prefix="soak")
     scenario = Scenario(name, users, workdir, ["--latency-ms", options.latency_ms])
@@ -323,6 +445,8 @@ def run_scenarios(options):
         print("==> soak scenario %s" % name, file=sys.stderr, flush=True)
         if name == "faults":
             reports[name] = scenario_faults(options, workdir)
+        elif name == "convergence":
+            reports[name] = scenario_convergence(options, workdir)
         elif name == "sigint":
             reports[name] = scenario_interrupted(options, workdir, name, signal.SIGINT)
         elif name == "sigkill":
@@ -340,6 +464,20 @@ def markdown(reports):
     for name, report in reports.items():
         for check, passed in report["checks"].items():
             lines.append("| %s | %s | %s |" % (name, check, "pass" if passed else "**FAIL**"))
+    if "convergence" in reports:
+        lines.extend(["", "Convergence runs (%s):" % reports["convergence"]["connection"], "",
+                      "| run | users converged | failed users | duplicates | retries | longest retry wait (s) "
+                      "| most faults in a row | seconds |",
+                      "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"])
+        for run in reports["convergence"]["runs"]:
+            lines.append("| %d | %d / %d | %s | %d | %d | %.3f | %d | %.1f |" % (
+                run["run"], run["converged_users"], run["users"],
+                "no result" if run["failed_users"] is None else len(run["failed_users"]), len(run["duplicates"]),
+                run["retries"], run["longest_retry_wait_s"], run["longest_fault_streak"], run["seconds"]))
+        totals = reports["convergence"]["totals"]
+        lines.append("| total | %d / %d | %d | %d | %d | %.3f (max) | %d (max) | |" % (
+            totals["converged_users"], totals["users"], totals["failed_users"], totals["duplicates"], totals["retries"],
+            totals["longest_retry_wait_s"], totals["longest_fault_streak"]))
     return "\n".join(lines)
 
 
@@ -351,7 +489,10 @@ def parse_args(argv=None):
     parser.add_argument("--drop-rate", default="0.02")
     parser.add_argument("--latency-ms", default="5")
     parser.add_argument("--seed", default="7")
-    parser.add_argument("--max-attempts", type=int, default=None, help="module max_attempts (default: the module's)")
+    parser.add_argument("--max-attempts", type=int, default=None,
+                        help="module max_attempts in the faults scenario (default: the module's, no cap)")
+    parser.add_argument("--convergence-runs", type=int, default=20, help="runs in the convergence scenario")
+    parser.add_argument("--convergence-users", type=int, default=60, help="users per convergence run")
     parser.add_argument("--interrupt-users", type=int, default=150, help="users in the SIGINT/SIGKILL scenarios")
     parser.add_argument("--sts-users", type=int, default=200, help="users in the STS expiry scenario")
     parser.add_argument("--sts-lifetime", default="5", help="seconds an STS credential lives in the emulator")

@@ -21,8 +21,8 @@ import soak  # noqa: E402  (tests/soak is not a package)
 
 @pytest.fixture(scope="module")
 def options(tmp_path_factory):
-    # max_attempts 10: with the defaults (5) about 1 call in 700 fails five times in a row at these rates (see docs/reliability.md)
-    return soak.parse_args(["--users", "60", "--max-attempts", "10", "--interrupt-users", "30", "--sts-users", "40",
+    # The modules' default connection settings: retries end on the 60 s retry_timeout budget, not on an attempt count.
+    return soak.parse_args(["--users", "60", "--interrupt-users", "30", "--sts-users", "40",
                             "--sts-lifetime", "3", "--output-dir", str(tmp_path_factory.mktemp("soak-out"))])
 
 
@@ -38,9 +38,28 @@ def assert_checks(name, report):
 
 
 def test_fault_soak_converges_without_duplicates_and_reruns_clean(options, workdir):
+    assert options.max_attempts is None
     report = soak.scenario_faults(options, workdir)
+    assert report["max_attempts"] == "default"
     assert report["first_run"]["retries"] > 0
     assert_checks("faults", report)
+
+
+def log_entry(second, action="CreateUser", params=None, fault=None, duration_ms=5.0):
+    return {"time": "2030-01-02T03:04:%06.3fZ" % second, "action": action, "params": params or {"UserPrincipalName": "a@x"},
+            "access_key_id": "testid", "fault": fault, "duration_ms": duration_ms}
+
+
+def test_retry_waits_pair_each_faulted_request_with_its_retry():
+    entries = [
+        log_entry(1.000, fault="throttle"),
+        log_entry(1.100, params={"UserPrincipalName": "b@x"}),   # another user's request in between
+        log_entry(1.300, fault="drop"),                           # the retry (arrived 1.295), dropped again
+        log_entry(3.805),                                          # its retry arrived 3.800
+        log_entry(4.000, action="GetUser", fault="error"),          # never retried
+    ]
+    assert [round(wait, 3) for wait in soak.retry_waits(entries)] == [0.295, 2.5]
+    assert sorted(soak.fault_streaks(entries)) == [1, 2]
 
 
 @pytest.mark.parametrize("name,signum", [("sigint", signal.SIGINT), ("sigkill", signal.SIGKILL)])

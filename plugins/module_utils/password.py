@@ -7,7 +7,8 @@
 ``RamClient.get_password_policy``); a missing key means the rule is off.
 
 Only the rules a client can check are enforced here (length, character classes,
-distinct characters, user name). Password reuse and Alibaba's risky-password
+distinct characters, user name), plus one that holds whatever the policy says: no
+control characters, so a trailing newline is refused. Password reuse and Alibaba's risky-password
 screening (``intercept_risk_password_on_api``) can only be judged by the service.
 
 Nothing in this module ever puts the password into a message.
@@ -61,6 +62,9 @@ def password_violations(password, policy, user_name=None):
     violations = []
     if not password:
         return ["must not be empty"]
+    if any(ord(char) < 32 or ord(char) == 127 for char in password):
+        # Nobody can type these at the console login; a YAML block scalar (|) or an unstripped file adds the newline.
+        violations.append("must not contain control characters (a newline, a carriage return, a tab...)")
 
     minimum_length = policy.get("minimum_password_length") or 0
     if len(password) < minimum_length:

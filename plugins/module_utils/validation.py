@@ -31,17 +31,29 @@ TAG_VALUE_MAX_LENGTH = 128
 MAX_GROUPS_PER_USER = 5
 POLICY_TYPES = ("System", "Custom")
 
-_NAME_CHARS = re.compile(r"^[A-Za-z0-9._-]+$")
-_DOMAIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
-_MOBILE_PHONE = re.compile(r"^[0-9]{1,4}-[0-9]{4,15}$")
-_POLICY_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
+# Every pattern is used with fullmatch(): with match() and a trailing "$", "kate\n" would pass, because "$"
+# also matches just before a final newline. Hence no "^" or "$" here.
+_NAME_CHARS = re.compile(r"[A-Za-z0-9._-]+")
+_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
+_MOBILE_PHONE = re.compile(r"[0-9]{1,4}-[0-9]{4,15}")
+_POLICY_NAME = re.compile(r"[A-Za-z0-9._-]+")
+# ASCII control characters (newline, carriage return, tab, NUL, DEL...): never part of a name, label or tag,
+# and the usual way one gets in is a YAML block scalar (`|`), which ends in a newline.
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 _FORBIDDEN_IN_TAGS = ("http://", "https://")
 
 
 def _require_text(option, value):
     if not isinstance(value, str):
         raise ValidationError(option, "must be a string, got %s" % type(value).__name__)
+
+
+def check_no_control_characters(option, value, what="the value"):
+    """Refuse a newline, carriage return, tab or other ASCII control character anywhere in ``value``."""
+    if _CONTROL_CHARS.search(value):
+        raise ValidationError(option, "%s must not contain control characters (a newline, a carriage return, a tab...): %r"
+                              % (what, value))
 
 
 def check_length(option, value, maximum, minimum=1):
@@ -55,7 +67,7 @@ def check_length(option, value, maximum, minimum=1):
 def validate_user_name_part(option, name):
     """The part before ``@``: 1-64 letters, digits, periods, underscores or hyphens."""
     check_length(option, name, USER_NAME_MAX_LENGTH)
-    if not _NAME_CHARS.match(name):
+    if not _NAME_CHARS.fullmatch(name):
         raise ValidationError(option, "the user name %r may contain only letters, digits, periods (.), underscores (_) and hyphens (-)" % name)
 
 
@@ -66,7 +78,7 @@ def validate_upn(option, value):
         raise ValidationError(option, "%r must be <name>@<domain> or a bare <name>" % value)
     name, _sep, domain = value.partition("@")
     validate_user_name_part(option, name)
-    if _sep and not _DOMAIN.match(domain):
+    if _sep and not _DOMAIN.fullmatch(domain):
         raise ValidationError(option, "%r does not end with a valid domain name (for example alice@corp.onaliyun.com)" % value)
 
 
@@ -81,6 +93,7 @@ def validate_display_name(option, value, maximum=DISPLAY_NAME_MAX_LENGTH):
     if value == "":
         raise ValidationError(option, "cannot be cleared: the API requires a display name of 1 to %d characters" % maximum)
     check_length(option, value, maximum)
+    check_no_control_characters(option, value, "the display name")
 
 
 def validate_comments(option, value):
@@ -94,7 +107,7 @@ def validate_email(option, value):
     if value == "":
         return
     check_length(option, value, EMAIL_MAX_LENGTH)
-    if not _EMAIL.match(value):
+    if not _EMAIL.fullmatch(value):
         raise ValidationError(option, "%r is not an e-mail address (expected local@domain.tld)" % value)
 
 
@@ -103,7 +116,7 @@ def validate_mobile_phone(option, value):
     _require_text(option, value)
     if value == "":
         return
-    if not _MOBILE_PHONE.match(value):
+    if not _MOBILE_PHONE.fullmatch(value):
         raise ValidationError(option, "%r must be <country code>-<number> in digits, for example 86-18600008888" % value)
 
 
@@ -117,6 +130,7 @@ def validate_tags(option, tags):
         if not isinstance(key, str) or key == "":
             raise ValidationError(option, "tag keys must be non-empty strings")
         check_length("%s key %r" % (option, key[:20]), key, TAG_KEY_MAX_LENGTH)
+        check_no_control_characters(option, key, "tag key")
         lowered = key.lower()
         if lowered.startswith("acs:") or lowered.startswith("aliyun"):
             raise ValidationError(option, "tag key %r must not start with 'acs:' or 'aliyun'" % key)
@@ -126,6 +140,7 @@ def validate_tags(option, tags):
             raise ValidationError(option, "the value of tag %r must be a string (quote it)" % key)
         if len(value) > TAG_VALUE_MAX_LENGTH:
             raise ValidationError(option, "the value of tag %r must be at most %d characters long" % (key, TAG_VALUE_MAX_LENGTH))
+        check_no_control_characters(option, value, "the value of tag %r" % key)
         if value.lower().startswith("acs:"):
             raise ValidationError(option, "the value of tag %r must not start with 'acs:'" % key)
         if any(marker in value.lower() for marker in _FORBIDDEN_IN_TAGS):
@@ -134,7 +149,7 @@ def validate_tags(option, tags):
 
 def validate_group_name(option, name):
     check_length(option, name, GROUP_NAME_MAX_LENGTH)
-    if not _NAME_CHARS.match(name):
+    if not _NAME_CHARS.fullmatch(name):
         raise ValidationError(option, "group name %r may contain only letters, digits, periods (.), underscores (_) and hyphens (-)" % name)
 
 
@@ -163,7 +178,7 @@ def normalize_policy_ref(option, entry):
     if name is None:
         raise ValidationError(option, "a policy entry has no name")
     check_length(option, name, POLICY_NAME_MAX_LENGTH)
-    if not _POLICY_NAME.match(name):
+    if not _POLICY_NAME.fullmatch(name):
         raise ValidationError(option, "policy name %r may contain only letters, digits, periods (.), underscores (_) and hyphens (-)" % name)
     if policy_type not in POLICY_TYPES:
         raise ValidationError(option, "policy %r has type %r; the type must be System or Custom" % (name, policy_type))

@@ -147,3 +147,18 @@ def test_generated_passwords_satisfy_many_random_policies():
         if policy["password_not_contain_user_name"]:
             assert user_name.lower() not in password.lower()
         assert len(set(password)) >= policy["minimum_password_different_character"]
+
+
+@pytest.mark.parametrize("password", ["Blue-Harbor-42x\n", "Blue-Harbor-42x\r", "Blue-Harbor-42x\r\n", "Blue\tHarbor-42x",
+                                      "Blue-Harbor-42x\x00", "Blue-Harbor-42x\x7f"])
+def test_control_characters_are_refused_under_any_policy(password):
+    for policy in ({}, STRICT):
+        with pytest.raises(ValidationError) as err:
+            check_password(password, policy, user_name="alice")
+        assert "control characters" in str(err.value)
+        assert password.strip() not in str(err.value) and password.strip() not in repr(err.value)
+
+
+def test_spaces_and_non_ascii_are_not_control_characters():
+    check_password("Blue Harbor 42x!", STRICT)
+    check_password("Blue-Harbor-42x-Grüße", STRICT)

@@ -108,3 +108,64 @@ def test_policy_refs_default_to_system_and_sort_uniquely():
 ])
 def test_bad_policy_refs(entry, fragment):
     assert fragment in rejects(v.normalize_policy_ref, "policies", entry)
+
+
+# ---------------------------------------------------------------- whole-value matching
+
+# "$" with re.match() accepts one trailing "\n"; every rule must judge the whole value.
+TRAILING = ["\n", "\r", "\r\n", " "]
+
+
+@pytest.mark.parametrize("suffix", TRAILING)
+@pytest.mark.parametrize("value", ["kate", "kate@corp.onaliyun.com"])
+def test_upns_with_a_trailing_newline_or_space_are_refused(value, suffix):
+    message = rejects(v.validate_upn, "name", value + suffix)
+    assert message.startswith("name: ")
+    assert "may contain only" in message or "valid domain" in message
+
+
+@pytest.mark.parametrize("value", ["kate\n@corp.onaliyun.com", "kate@corp\n.onaliyun.com", "\nkate", "ka\nte"])
+def test_upns_with_an_inner_newline_are_refused(value):
+    assert rejects(v.validate_upn, "rename_from", value).startswith("rename_from: ")
+
+
+@pytest.mark.parametrize("suffix", TRAILING)
+def test_user_name_part_and_user_id_match_whole(suffix):
+    assert "may contain only" in rejects(v.validate_user_name_part, "users[0].name", "kate" + suffix)
+    assert "surrounding spaces" in rejects(v.validate_user_id, "user_id", "123456" + suffix)
+
+
+@pytest.mark.parametrize("suffix", TRAILING)
+def test_group_names_match_whole(suffix):
+    assert "may contain only" in rejects(v.validate_group_name, "name", "dev" + suffix)
+    assert "may contain only" in rejects(v.validate_group_list, "groups", ["ops", "dev" + suffix])
+
+
+@pytest.mark.parametrize("suffix", TRAILING)
+def test_emails_and_phones_match_whole(suffix):
+    assert "e-mail address" in rejects(v.validate_email, "email", "kate@example.com" + suffix)
+    assert "<country code>-<number>" in rejects(v.validate_mobile_phone, "mobile_phone", "86-18600008888" + suffix)
+
+
+@pytest.mark.parametrize("suffix", TRAILING)
+def test_policy_names_match_whole(suffix):
+    assert "may contain only" in rejects(v.normalize_policy_ref, "policies", "ReadOnlyAccess" + suffix)
+    assert "may contain only" in rejects(v.normalize_policy_ref, "policies", {"name": "deploy" + suffix, "type": "Custom"})
+    assert "may contain only" in rejects(v.normalize_policy_list, "default_policies", ["ReadOnlyAccess" + suffix])
+
+
+@pytest.mark.parametrize("control", ["\n", "\r", "\t", "\x00", "\x1b", "\x7f"])
+def test_display_names_and_tags_refuse_control_characters(control):
+    assert "control characters" in rejects(v.validate_display_name, "display_name", "Kate" + control)
+    assert "control characters" in rejects(v.validate_display_name, "display_name", "Ka" + control + "te")
+    message = rejects(v.validate_tags, "tags", {"team" + control: "dev"})
+    assert message.startswith("tags: ") and "tag key" in message and "control characters" in message
+    message = rejects(v.validate_tags, "tags", {"team": "dev" + control})
+    assert message.startswith("tags: ") and "'team'" in message and "control characters" in message
+
+
+def test_spaces_and_non_ascii_stay_allowed_where_they_were():
+    v.validate_display_name("display_name", "Kate Smith")
+    v.validate_display_name("display_name", "张三")
+    v.validate_tags("tags", {"cost center": "R&D Team", "owner": "Grüße"})
+    v.validate_comments("comments", "line one\nline two")  # free text: the rule is only its length

@@ -25,6 +25,8 @@ point at a local emulator. IMDSv2 (a session token) is tried first; IMDSv1 is th
 ``ALIBABA_CLOUD_IMDSV1_DISABLED=true``. ``ALIBABA_CLOUD_ECS_METADATA=<role>`` names the role;
 ``ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`` turns off the environment-triggered and the automatic lookup.
 As the automatic last step the lookup uses 1 s timeouts and counts any failure as "not found".
+Metadata requests never use a proxy (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY`` and their lowercase forms
+are ignored for them) and never follow a redirect.
 
 When the ``assume_role_arn`` option (or ``ALIBABA_CLOUD_ROLE_ARN``) is set, the credentials found above
 only serve to call STS AssumeRole, and the provider hands out the role's temporary credentials.
@@ -63,12 +65,18 @@ DEFAULT_ROLE_DURATION = 3600
 MIN_ROLE_DURATION = 900
 MAX_ROLE_DURATION = 43200
 SESSION_NAME_PREFIX = "aliyun-ram-ansible-"
+# Metadata requests never go through a proxy, whatever HTTP_PROXY, HTTPS_PROXY or ALL_PROXY say: the service
+# is link-local to the instance (a proxy cannot reach it, or reaches another instance's) and it answers in
+# plain HTTP, so a proxy would see the role's secret and token. A None value makes requests drop the
+# environment's proxy for that scheme; "all" covers ALL_PROXY.
+NO_PROXIES = {"http": None, "https": None, "all": None}
 
-ROLE_ARN_PATTERN = re.compile(r"^acs:ram::\d+:role/[A-Za-z0-9._@-]{1,64}$")
-ECS_ROLE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
-SESSION_NAME_PATTERN = re.compile(r"^[A-Za-z0-9.@_-]{2,32}$")
+# Used with fullmatch() only: "$" with match() would let a trailing newline through.
+ROLE_ARN_PATTERN = re.compile(r"acs:ram::[0-9]+:role/[A-Za-z0-9._@-]{1,64}")
+ECS_ROLE_NAME_PATTERN = re.compile(r"[A-Za-z0-9._@-]{1,64}")
+SESSION_NAME_PATTERN = re.compile(r"[A-Za-z0-9.@_-]{2,32}")
 _ISO_TIME_PATTERN = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$")
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?(Z|[+-][0-9]{2}:?[0-9]{2})?")
 
 ENV_FAMILIES = (
     ("ALIBABA_CLOUD_*", "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN"),
@@ -200,13 +208,21 @@ class _Lookup:
         if self._http is None:
             if requests is None:
                 raise _MetadataUnavailable("the requests library is not installed (%s)" % REQUESTS_IMPORT_ERROR)
-            self._http = requests.Session()
+            self._http = metadata_session()
         return self._http
+
+
+def metadata_session():
+    """A requests session for the metadata service that ignores the environment (proxies, .netrc)."""
+    session = requests.Session()
+    session.trust_env = False
+    session.proxies = {}
+    return session
 
 
 def parse_expiration(value):
     """Parse an API timestamp such as ``2025-01-01T00:00:00Z`` into an aware datetime (UTC if no offset)."""
-    match = _ISO_TIME_PATTERN.match((value or "").strip())
+    match = _ISO_TIME_PATTERN.fullmatch((value or "").strip())
     if not match:
         raise CredentialError("cannot parse the credentials' Expiration %r" % (value,))
     year, month, day, hour, minute, second, fraction, zone = match.groups()
@@ -285,7 +301,8 @@ def credentials_from_cli_profile(lookup):
     if mode not in CLI_MODES:
         raise CredentialError("%s uses mode %r, which is not supported; supported modes: %s" % (label, mode, ", ".join(CLI_MODES)))
     if mode == "EcsRamRole":
-        return _ecs_credentials(lookup, profile.get("ram_role_name") or None, explicit=True)
+        role_name = _checked_role_name(profile.get("ram_role_name") or None, "ram_role_name in %s" % label)
+        return _ecs_credentials(lookup, role_name, explicit=True)
     pair = _key_pair(label, "access_key_id", profile.get("access_key_id"), "access_key_secret", profile.get("access_key_secret"))
     if pair is None:
         if named_by is None and mode == "AK":
@@ -342,7 +359,7 @@ def credentials_from_ini_file(lookup):
     if kind not in INI_TYPES:
         raise CredentialError("%s has type %r, which is not supported; supported types: %s" % (label, kind, ", ".join(INI_TYPES)))
     if kind == "ecs_ram_role":
-        return _ecs_credentials(lookup, section.get("role_name") or None, explicit=True)
+        return _ecs_credentials(lookup, _checked_role_name(section.get("role_name") or None, "role_name in %s" % label), explicit=True)
     pair = _key_pair(label, "access_key_id", section.get("access_key_id"), "access_key_secret", section.get("access_key_secret"))
     if pair is None:
         raise CredentialError("%s: type %s needs access_key_id and access_key_secret" % (label, kind))
@@ -364,13 +381,13 @@ def named_profile_missing(lookup):
 
 def credentials_from_ecs_metadata(lookup):
     """Step 5: the RAM role of the ECS instance, from the ``ecs_role_name`` option or the environment."""
-    role = lookup.option("ecs_role_name")
+    role = _checked_role_name(lookup.option("ecs_role_name"), "ecs_role_name")
     if role:
         return _ecs_credentials(lookup, role, explicit=True)
     if lookup.env_true("ALIBABA_CLOUD_ECS_METADATA_DISABLED"):
         lookup.note("ECS instance RAM role", "skipped (ALIBABA_CLOUD_ECS_METADATA_DISABLED=true)")
         return None
-    role = lookup.env("ALIBABA_CLOUD_ECS_METADATA")
+    role = _checked_role_name(lookup.env("ALIBABA_CLOUD_ECS_METADATA"), "ALIBABA_CLOUD_ECS_METADATA")
     return _ecs_credentials(lookup, role, explicit=bool(role))
 
 
@@ -379,6 +396,13 @@ def credentials_from_ecs_metadata(lookup):
 
 class _MetadataUnavailable(Exception):
     """The metadata service gave no credentials; the message says why and holds no secret."""
+
+
+def _checked_role_name(role_name, setting):
+    """A configured ECS role name, checked before it becomes part of a metadata URL; None stays None."""
+    if role_name is not None and not ECS_ROLE_NAME_PATTERN.fullmatch(str(role_name)):
+        raise ValidationError(setting, "must be 1 to 64 characters from A-Z a-z 0-9 . _ @ -, got %r" % (role_name,))
+    return role_name
 
 
 def imds_base_url(lookup):
@@ -403,7 +427,7 @@ def _imds_token(http, base):
     """(token, None) or (None, (reason, host_unreachable))."""
     try:
         response = http.put(base + "/latest/api/token", headers={"X-aliyun-ecs-metadata-token-ttl-seconds": IMDS_TOKEN_TTL_SECONDS},
-                            timeout=IMDS_TIMEOUT)
+                            timeout=IMDS_TIMEOUT, proxies=dict(NO_PROXIES), allow_redirects=False)
     except Exception as exc:  # the session is injectable; any failure means "no token"
         return None, ("IMDSv2 token request failed (%s)" % type(exc).__name__, True)
     if response.status_code != 200 or not (response.text or "").strip():
@@ -413,7 +437,7 @@ def _imds_token(http, base):
 
 def _imds_get(http, url, headers, what):
     try:
-        response = http.get(url, headers=headers, timeout=IMDS_TIMEOUT)
+        response = http.get(url, headers=headers, timeout=IMDS_TIMEOUT, proxies=dict(NO_PROXIES), allow_redirects=False)
     except Exception as exc:  # the session is injectable; any failure means "unavailable"
         raise _MetadataUnavailable("%s failed (%s)" % (what, type(exc).__name__))
     if response.status_code != 200:
@@ -440,7 +464,7 @@ def _fetch_ecs_credentials(lookup, base, role_name, explicit):
         role_name = listing.splitlines()[0].strip() if listing else None
         if not role_name:
             raise _MetadataUnavailable("no RAM role is attached to this instance")
-        if not ECS_ROLE_NAME_PATTERN.match(role_name):
+        if not ECS_ROLE_NAME_PATTERN.fullmatch(role_name):
             # Never echo an unexpected answer: it could be anything, credentials included.
             raise _MetadataUnavailable("role discovery answered something that is not a role name")
     body = _imds_get(http, prefix + role_name, headers, "credentials of role %r" % role_name)
@@ -494,10 +518,10 @@ def role_request(role_arn, session_name, duration, external_id, policy, now,
                  names=("assume_role_arn", "assume_role_session_name", "assume_role_duration")):
     """Check AssumeRole parameters locally; ``names`` are the settings named in a ValidationError."""
     arn_name, session_option, duration_name = names
-    if not role_arn or not ROLE_ARN_PATTERN.match(str(role_arn)):
+    if not role_arn or not ROLE_ARN_PATTERN.fullmatch(str(role_arn)):
         raise ValidationError(arn_name, "must look like acs:ram::<account id>:role/<role name>, got %r" % (role_arn,))
     session_name = session_name or default_session_name(now)
-    if not SESSION_NAME_PATTERN.match(str(session_name)):
+    if not SESSION_NAME_PATTERN.fullmatch(str(session_name)):
         raise ValidationError(session_option, "must be 2 to 32 characters from A-Z a-z 0-9 . @ _ -")
     if duration in (None, ""):
         duration = DEFAULT_ROLE_DURATION
@@ -569,7 +593,9 @@ def resolve_credentials(options, environ=None, home=None, sts_call=None, http=No
     """Find credentials for ``options`` and return a :class:`CredentialsProvider` for them.
 
     ``sts_call(credentials, params) -> dict`` performs STS AssumeRole; ``http`` is a requests-like session
-    used for ECS metadata (a ``requests.Session`` is made when needed); ``clock`` returns the current aware
+    used for ECS metadata (:func:`metadata_session` makes one when needed). Its ``put`` and ``get`` are called
+    with ``proxies=NO_PROXIES`` and ``allow_redirects=False``, so even a session that trusts the environment
+    sends nothing to the metadata service through a proxy; ``clock`` returns the current aware
     datetime (for tests). ``environ`` defaults to ``os.environ``. Raises CredentialError or ValidationError;
     neither message holds a secret.
     """

@@ -47,27 +47,29 @@ class FakeResponse:
 class FakeMetadata:
     """A requests-like session playing the ECS metadata service.
 
-    ``routes`` maps (method, path) to a FakeResponse or an exception instance to raise.
+    ``routes`` maps (method, path) to a FakeResponse or an exception instance to raise. Each call is recorded
+    as (method, path, headers, timeout, other keyword arguments); every call must turn proxies and redirects off.
     """
 
     def __init__(self, routes):
         self.routes = routes
         self.calls = []
 
-    def _answer(self, method, url, headers, timeout):
+    def _answer(self, method, url, headers, timeout, extra):
         assert url.startswith(IMDS)
+        assert extra == {"proxies": {"http": None, "https": None, "all": None}, "allow_redirects": False}, extra
         path = url[len(IMDS):]
-        self.calls.append((method, path, dict(headers or {}), timeout))
+        self.calls.append((method, path, dict(headers or {}), timeout, extra))
         answer = self.routes.get((method, path), FakeResponse(404, "not found"))
         if isinstance(answer, Exception):
             raise answer
         return answer
 
-    def put(self, url, headers=None, timeout=None):
-        return self._answer("PUT", url, headers, timeout)
+    def put(self, url, headers=None, timeout=None, **extra):
+        return self._answer("PUT", url, headers, timeout, extra)
 
-    def get(self, url, headers=None, timeout=None):
-        return self._answer("GET", url, headers, timeout)
+    def get(self, url, headers=None, timeout=None, **extra):
+        return self._answer("GET", url, headers, timeout, extra)
 
 
 def ecs_document(key_id="STS.ecs-id", expiration="2025-01-01T18:00:00Z", code="Success"):
@@ -811,3 +813,225 @@ def test_ecs_role_credentials_from_the_emulator_metadata_service(emulator, envir
         assert explicit.access_key_id.startswith("STS.") and explicit.security_token
         with pytest.raises(CredentialError, match="HTTP 404"):
             resolve_credentials({"ecs_role_name": "no-such-role"}, environ=environ, home=str(tmp_path), http=session)
+
+
+# ---------------------------------------------------------------- names are matched whole
+
+
+@pytest.mark.parametrize("options, option_name", [
+    ({"assume_role_arn": ROLE_ARN + "\n"}, "assume_role_arn"),
+    ({"assume_role_arn": ROLE_ARN + "\r"}, "assume_role_arn"),
+    ({"assume_role_arn": ROLE_ARN + " "}, "assume_role_arn"),
+    ({"assume_role_arn": ROLE_ARN, "assume_role_session_name": "deploy\n"}, "assume_role_session_name"),
+    ({"assume_role_arn": ROLE_ARN, "assume_role_session_name": "deploy\r"}, "assume_role_session_name"),
+    ({"ecs_role_name": "web\n"}, "ecs_role_name"),
+    ({"ecs_role_name": "web\r"}, "ecs_role_name"),
+    ({"ecs_role_name": "../user-data"}, "ecs_role_name"),
+])
+def test_trailing_newlines_and_odd_characters_are_refused_before_any_call(options, option_name):
+    sts = FakeSts(FakeClock())
+    http = metadata()
+    with pytest.raises(ValidationError) as info:
+        resolve_credentials(options, environ={}, sts_call=sts, http=http)
+    assert info.value.option == option_name
+    assert sts.calls == [] and http.calls == []
+
+
+def test_role_names_from_environment_and_profile_files_are_matched_whole(tmp_path):
+    http = metadata()
+    with pytest.raises(ValidationError) as info:
+        resolve_credentials({}, environ={"ALIBABA_CLOUD_ECS_METADATA": "web\n"}, home=str(tmp_path), http=http)
+    assert info.value.option == "ALIBABA_CLOUD_ECS_METADATA"
+    with pytest.raises(ValidationError) as info:
+        resolve_credentials({}, environ={"ALIBABA_CLOUD_ROLE_ARN": ROLE_ARN + "\n"}, home=str(tmp_path), http=http)
+    assert info.value.option == "ALIBABA_CLOUD_ROLE_ARN"
+    write_cli_config(tmp_path, [{"name": "ecs", "mode": "EcsRamRole", "ram_role_name": "web\n"}], current="ecs")
+    with pytest.raises(ValidationError, match="ram_role_name"):
+        cred.credentials_from_cli_profile(lookup(home=tmp_path, http=http))
+    write_ini(tmp_path / ".alibabacloud" / "credentials.ini", "[default]\ntype = ecs_ram_role\nrole_name = web\\n\n")
+    with pytest.raises(ValidationError, match="role_name"):
+        cred.credentials_from_ini_file(lookup(home=tmp_path, http=http))
+    assert http.calls == []
+
+
+@pytest.mark.parametrize("text", ["2025-01-01T00:00:00Z\nextra", "2025-01-01T00:00:00Zjunk", "2025-01-01T00:00:00\rZ"])
+def test_parse_expiration_matches_the_whole_text(text):
+    with pytest.raises(CredentialError):
+        parse_expiration(text)
+
+
+# ---------------------------------------------------------------- metadata requests never use a proxy
+
+PROXY_VARIABLES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
+
+
+class _ProxyTrap:
+    """A TCP listener that plays a proxy: it records every connection and answers 502."""
+
+    def __init__(self):
+        import socket
+
+        self.connections = 0
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(8)
+        self.listener.settimeout(0.2)
+        self.url = "http://127.0.0.1:%d" % self.listener.getsockname()[1]
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        import socket
+
+        while not self.stopped.is_set():
+            try:
+                connection, _address = self.listener.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            self.connections += 1
+            with connection:
+                connection.settimeout(1)
+                try:
+                    connection.recv(65536)
+                    connection.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                except OSError:
+                    pass
+
+    def close(self):
+        self.stopped.set()
+        self.thread.join(5)
+        self.listener.close()
+
+
+class _FakeMetadataServer:
+    """The ECS metadata service on 127.0.0.1: IMDSv2 token, role discovery, the role's credentials."""
+
+    def __init__(self, role="web"):
+        import http.server
+
+        self.requests = []
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _reply(self, status, body):
+                data = body.encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_PUT(self):
+                server.requests.append(("PUT", self.path))
+                self._reply(200, "imds-token") if self.path == "/latest/api/token" else self._reply(404, "")
+
+            def do_GET(self):
+                server.requests.append(("GET", self.path))
+                prefix = "/latest/meta-data/ram/security-credentials/"
+                if self.headers.get("X-aliyun-ecs-metadata-token") != "imds-token":
+                    self._reply(401, "")
+                elif self.path == prefix:
+                    self._reply(200, role)
+                elif self.path == prefix + role:
+                    self._reply(200, ecs_document())
+                else:
+                    self._reply(404, "")
+
+        self.httpd = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.address = "127.0.0.1:%d" % self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(5)
+
+
+@pytest.fixture
+def proxy_everywhere(monkeypatch):
+    """Every proxy variable points at a trap on a local port; nothing is exempt from it."""
+    trap = _ProxyTrap()
+    for name in PROXY_VARIABLES:
+        monkeypatch.setenv(name, trap.url)
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    yield trap
+    trap.close()
+
+
+@pytest.fixture
+def metadata_server():
+    server = _FakeMetadataServer()
+    yield server
+    server.close()
+
+
+def test_the_proxy_trap_catches_an_ordinary_session(proxy_everywhere, metadata_server):
+    """Control: with these variables a plain requests call really goes to the trap, not to the server."""
+    requests = pytest.importorskip("requests")
+    with requests.Session() as session:
+        response = session.get("http://%s/latest/meta-data/ram/security-credentials/" % metadata_server.address, timeout=5)
+    assert response.status_code == 502
+    assert proxy_everywhere.connections == 1 and metadata_server.requests == []
+
+
+@pytest.mark.parametrize("session_kind", ["own", "injected"])
+def test_ecs_metadata_requests_bypass_every_proxy_variable(proxy_everywhere, metadata_server, session_kind, tmp_path):
+    """The collection's own session, and a default requests.Session() as common.py passes in, both go direct."""
+    requests = pytest.importorskip("requests")
+    http = requests.Session() if session_kind == "injected" else None
+    environ = {"ALIBABA_CLOUD_IMDS_ENDPOINT": metadata_server.address}
+    creds = resolve_credentials({}, environ=environ, home=str(tmp_path), http=http, clock=FakeClock()).get()
+    assert (creds.access_key_id, creds.security_token) == ("STS.ecs-id", "ecs-token-value")
+    assert metadata_server.requests == [("PUT", "/latest/api/token"), ("GET", "/latest/meta-data/ram/security-credentials/"),
+                                        ("GET", "/latest/meta-data/ram/security-credentials/web")]
+    assert proxy_everywhere.connections == 0
+    if http is not None:
+        http.close()
+
+
+def test_metadata_session_ignores_the_environment():
+    pytest.importorskip("requests")
+    session = cred.metadata_session()
+    assert session.trust_env is False and session.proxies == {}
+
+
+def test_requests_to_the_real_metadata_address_carry_no_proxy(proxy_everywhere, tmp_path):
+    """For http://100.100.100.200 itself (nothing is sent): what requests would hand to its transport."""
+    requests = pytest.importorskip("requests")
+    from requests.utils import select_proxy
+
+    sent = []
+
+    class RecordingSession(requests.Session):
+        """A default session (trust_env=True, so it sees the proxy variables) that records instead of sending."""
+
+        def send(self, request, **kwargs):
+            sent.append((request.method, request.url, kwargs.get("proxies"), kwargs.get("allow_redirects")))
+            response = requests.Response()
+            response.status_code = 200
+            response.url = request.url
+            response.encoding = "utf-8"
+            response._content = {"PUT": b"imds-token"}.get(request.method) or (
+                b"web" if request.url.endswith("/security-credentials/") else ecs_document().encode("utf-8"))
+            return response
+
+    session = RecordingSession()
+    assert session.trust_env is True
+    # Without the collection's settings, this session would use the trap for the real address:
+    assert select_proxy(IMDS + "/", session.merge_environment_settings(IMDS + "/", {}, None, None, None)["proxies"]) \
+        == proxy_everywhere.url
+    creds = resolve_credentials({"ecs_role_name": "web"}, environ={}, home=str(tmp_path), http=session, clock=FakeClock()).get()
+    assert creds.access_key_id == "STS.ecs-id"
+    assert [(method, url) for method, url, _proxies, _redirects in sent] == [
+        ("PUT", IMDS + "/latest/api/token"), ("GET", IMDS + "/latest/meta-data/ram/security-credentials/web")]
+    for _method, url, proxies, allow_redirects in sent:
+        assert select_proxy(url, proxies) is None, proxies
+        assert allow_redirects is False
+    assert proxy_everywhere.connections == 0

@@ -105,9 +105,14 @@ packaging: venv
 	@echo "==> Packaging: galaxy build/install, ansible-doc, smoke from the installed copy, EE context, AWX jobs via ansible-runner"
 	PYTHONDONTWRITEBYTECODE=1 $(VENV)/bin/python -m pytest -q -ra tests/packaging
 
-reliability: venv
+# The secret scan runs on both toolchains: what a result shows differs between ansible-core releases.
+reliability: venv venv-oldest
 	@echo "==> Reliability and security: secret scan at -vvvv, TLS, bad-input matrix, small fault soak"
 	$(PYTEST_ENV) $(VENV)/bin/python -m pytest -q -ra tests/security tests/soak
+	@if [ -x $(VENV_OLDEST)/bin/python ] && [ -n "$(PY_OLDEST)" ]; then \
+	    echo "==> Secret scan (oldest toolchain): pytest tests/security/test_secret_scan.py"; \
+	    $(PYTEST_ENV) $(VENV_OLDEST)/bin/python -m pytest -q -ra tests/security/test_secret_scan.py; \
+	fi
 
 # ---------------------------------------------------------------- gates
 

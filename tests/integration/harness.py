@@ -24,6 +24,12 @@ EMULATOR_CLIENT = os.path.join(REPO_ROOT, "tests", "emulator", "client.py")
 ACCESS_KEY_ID = "testid"
 ACCESS_KEY_SECRET = "testsecret"
 
+# Since ansible-core 2.21 a module's result carries `invocation` (its arguments, no_log values masked) only
+# when this is on. Without it a module that forgot no_log=True on a secret option prints nothing the secret
+# scans could find, so every harness turns it on (older ansible-core ignores the unknown variable and
+# always adds `invocation`). The scans check that `invocation` really is there.
+INJECT_INVOCATION = {"ANSIBLE_INJECT_INVOCATION": "true"}
+
 
 def ensure_collection_link():
     """Make ``ansible_collections.aliyun.ram`` resolve to this work tree (a relative symlink)."""
@@ -50,7 +56,8 @@ def load_emulator_client():
 
 
 def ansible_environment(emulator_url, local_temp, extra=None):
-    """Environment for ansible-playbook: the collection, fake credentials and every endpoint -> emulator."""
+    """Environment for ansible-playbook: the collection, fake credentials, every endpoint -> emulator, and
+    module arguments in every result (INJECT_INVOCATION)."""
     # Credentials, profiles or endpoints from the developer's own shell must not leak into a run.
     env = {name: value for name, value in os.environ.items()
            if not name.startswith(("ALIBABA_CLOUD_", "ALICLOUD_")) and name != "ANSIBLE_CONFIG"}
@@ -71,6 +78,7 @@ def ansible_environment(emulator_url, local_temp, extra=None):
         # never wait on a metadata service that is not there
         "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true",
     })
+    env.update(INJECT_INVOCATION)
     env.update(extra or {})
     return env
 

@@ -19,6 +19,9 @@ import yaml
 import harness
 
 SECRET_NAME = re.compile(r"password|secret", re.IGNORECASE)
+TASK_HEADER = re.compile(r"^TASK \[(.*)\] \*+$", re.MULTILINE)
+# -vvvv names the module file of every module it runs; these are the collection's own.
+COLLECTION_MODULE_RUN = re.compile(r"^Using module file \S*/ansible_collections/aliyun/ram/plugins/modules/\S+\.py$", re.MULTILINE)
 # Values such as `always` or `on_create` (for update_password) are settings, not secrets.
 SETTING_WORD = re.compile(r"^[a-z_]+$")
 
@@ -67,6 +70,18 @@ def target_secrets(target):
     return secrets
 
 
+def tasks_without_invocation(output):
+    """Tasks that ran one of the collection's modules but whose -vvvv result shows no module arguments.
+
+    ansible-core 2.21+ puts `invocation` into a result only with ANSIBLE_INJECT_INVOCATION (harness.py sets it);
+    without it an option that lost no_log=True would print nothing the leak scan could find. Tasks with a
+    task-level no_log (their results are censored) are left out.
+    """
+    parts = TASK_HEADER.split(output)
+    return [name for name, body in zip(parts[1::2], parts[2::2])
+            if COLLECTION_MODULE_RUN.search(body) and '"censored"' not in body and '"module_args": {' not in body]
+
+
 def leaks(secrets, texts):
     """Descriptions (never values) of the secrets found in any of the named texts."""
     found = []
@@ -97,6 +112,10 @@ def test_target(target, emulator_for, run_role):
         "the emulator's stderr": emulator.stderr(),
     })
     assert not found, "secrets leaked in target %s:\n  %s" % (target, "\n  ".join(found))
+    unseen = tasks_without_invocation(run.output)
+    assert not unseen, ("target %s: no invocation.module_args in the -vvvv result of %s, so the leak scan cannot see a "
+                        "secret option that lost no_log; ansible-core 2.21+ needs ANSIBLE_INJECT_INVOCATION=true "
+                        "(tests/integration/harness.py)" % (target, ", ".join(unseen)))
 
 
 def test_secret_scan_finds_nested_values_and_skips_settings():
@@ -109,3 +128,12 @@ def test_secret_scan_finds_nested_values_and_skips_settings():
     assert found == {"demo_users[0].password": "S3cret-Pass!", "demo_access_key_secret.value": "abcDEF123"}
     assert leaks({"x": "S3cret-Pass!"}, {"out": "... S3cret-Pass! ..."}) == ["x appears in out"]
     assert leaks({"x": "S3cret-Pass!"}, {"out": "********"}) == []
+
+
+def test_invocation_check_finds_module_tasks_without_arguments():
+    module_line = "Using module file /x/ansible_collections/aliyun/ram/plugins/modules/ram_user.py\n"
+    output = ("TASK [with arguments] ****\n" + module_line + 'ok: [localhost] => {"invocation": {"module_args": {"name": "a"}}}\n'
+              "TASK [without] ****\n" + module_line + 'ok: [localhost] => {"changed": false}\n'
+              "TASK [censored] ****\n" + module_line + 'ok: [localhost] => {"censored": "hidden"}\n'
+              "TASK [builtin module] ****\nUsing module file /x/ansible/modules/uri.py\nok: [localhost] => {}\n")
+    assert tasks_without_invocation(output) == ["without"]

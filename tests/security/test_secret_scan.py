@@ -9,6 +9,13 @@ assume_role_arn. Every result is registered, printed with debug and written to a
 ansible-playbook output, that file, the emulator's request log and its stderr are searched for every
 password, every AccessKey secret and every STS secret and token the emulator issued (read back from the
 emulator's own state file, which is the only place that keeps them).
+
+The scan can only see a secret option that lost ``no_log`` if the module arguments are in what it reads.
+ansible-core 2.21+ adds ``invocation`` to results only with ANSIBLE_INJECT_INVOCATION (the harness sets it);
+2.19 always shows it at -vvvv but drops it from registered variables. So the test also requires, per module
+task, ``invocation.module_args`` with every secret option masked in the -vvvv output, and on 2.21+ in every
+registered result too; a harness that lost the setting fails there. Run it on both toolchains (make
+reliability does). tests/unit/plugins/modules/test_no_log_options.py is the static counterpart.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -34,6 +41,7 @@ SECRET_VARS = {
     "scan_access_key_secret": SCAN_KEY_SECRET,
 }
 STS_TOKEN_SHAPE = re.compile(r"CAIS[A-Za-z0-9+/]{40,}")
+NO_LOG_MASK = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
 
 PLAYBOOK = """---
 - name: Every module and the role, with secrets in play
@@ -185,6 +193,72 @@ def issued_sts_credentials(state_file):
     return found
 
 
+# Tasks of PLAYBOOK (and of the role) that run a module: the -vvvv output of each must show its arguments.
+MODULE_TASKS = ("Password policy", "Group", "User, with an explicit AccessKey secret option",
+                "Console login with a given password", "Change the password", "A weak password is refused",
+                "Login profile info", "User info with everything", "Read through STS credentials from AssumeRole",
+                "Write through STS credentials from AssumeRole", "Baseline with a given and a generated password",
+                "Baseline refuses a weak password", "aliyun.ram.onboarding : Bring the users to the onboarding baseline")
+# ... and in these, a secret option is given, so its masked form must be there.
+MASKED_IN_TASK = {
+    "User, with an explicit AccessKey secret option": '"access_key_secret": "%s"',
+    "Console login with a given password": '"password": "%s"',
+    "Change the password": '"password": "%s"',
+    "A weak password is refused": '"password": "%s"',
+    "Write through STS credentials from AssumeRole": '"password": "%s"',
+    "Baseline with a given and a generated password": '"password": "%s"',
+    "Baseline refuses a weak password": '"password": "%s"',
+    "aliyun.ram.onboarding : Bring the users to the onboarding baseline": '"password": "%s"',
+}
+TASK_HEADER = re.compile(r"^TASK \[(.*)\] \*+$", re.MULTILINE)
+# From this release on, registered results keep `invocation` (with ANSIBLE_INJECT_INVOCATION); before it, the
+# strategy always dropped it from registered variables and only the callback output showed it.
+REGISTERED_INVOCATION_SINCE = (2, 21)
+NO_INVOCATION_HINT = ("On ansible-core 2.21+ module results carry their arguments only with ANSIBLE_INJECT_INVOCATION=true "
+                      "(tests/integration/harness.py sets it); without them this scan cannot see a secret option that "
+                      "lost no_log, and would pass for the wrong reason")
+
+
+def task_sections(output):
+    """{task name: its part of the ansible-playbook output}."""
+    parts = TASK_HEADER.split(output)
+    return dict(zip(parts[1::2], parts[2::2]))
+
+
+def assert_scan_sees_module_arguments(output, results, core_version):
+    """The scan only means something if the module arguments are in what it scans, secret options masked.
+
+    ansible-core 2.21+ adds ``invocation`` to a module's result only with ANSIBLE_INJECT_INVOCATION. A harness
+    that lost the setting must fail here, loudly, rather than let a dropped no_log go unseen.
+    """
+    sections = task_sections(output)
+    unseen = [name for name in MODULE_TASKS if '"module_args": {' not in sections.get(name, "")]
+    assert not unseen, "no invocation.module_args in the -vvvv output of: %s. %s" % (", ".join(unseen), NO_INVOCATION_HINT)
+    unmasked = [name for name, pattern in sorted(MASKED_IN_TASK.items()) if pattern % NO_LOG_MASK not in sections[name]]
+    assert not unmasked, "the secret option is not shown masked in the -vvvv output of: %s" % ", ".join(unmasked)
+
+    if core_version < REGISTERED_INVOCATION_SINCE:
+        return
+    missing = sorted(name for name, result in results.items()
+                     if not isinstance((result.get("invocation") or {}).get("module_args"), dict))
+    assert not missing, "registered results without invocation.module_args: %s. %s" % (", ".join(missing), NO_INVOCATION_HINT)
+    args = dict((name, result["invocation"]["module_args"]) for name, result in results.items())
+    for name in ("profile_create", "profile_update", "profile_weak", "assumed_write"):
+        assert args[name]["password"] == NO_LOG_MASK, "%s: password is not masked in invocation" % name
+    assert args["user"]["access_key_secret"] == NO_LOG_MASK
+    for name in ("baseline", "baseline_weak", "role"):
+        assert args[name]["users"][0]["password"] == NO_LOG_MASK, "%s: users[0].password is not masked in invocation" % name
+    # a plain option comes through as given, so the arguments really are there
+    assert args["profile_create"]["name"] == "scanuser1"
+
+
+def core_version():
+    """(major, minor) of the ansible-core that ran the playbook (the one next to this Python)."""
+    from ansible.release import __version__
+
+    return tuple(int(part) for part in __version__.split(".")[:2])
+
+
 def test_no_secret_in_output_results_or_logs(emulators, workdir):
     state_file = os.path.join(workdir, "scan-state.json")
     emulator = emulators(["--state", state_file, "--access-key", "testid:testsecret",
@@ -234,4 +308,6 @@ def test_no_secret_in_output_results_or_logs(emulators, workdir):
     shaped = [where for where, text in texts.items() if STS_TOKEN_SHAPE.search(text)]
     assert not shaped, "something shaped like an STS token appears in: %s" % ", ".join(shaped)
     # The masked forms are what a reader should see instead.
-    assert "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER" in run.output or "********" in run.output
+    assert NO_LOG_MASK in run.output or "********" in run.output
+    # And the scan saw the module arguments at all (so a dropped no_log would have leaked into what it scanned).
+    assert_scan_sees_module_arguments(run.output, results, core_version())

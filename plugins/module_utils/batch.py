@@ -141,7 +141,8 @@ def build_spec(index, entry, options):
     name = entry.get("name")
     if not name:
         raise ValidationError("%s.name" % where, "is required")
-    where = "users[%d] (%s)" % (index, name)
+    # a name with control characters is shown quoted, so the message cannot be split or forged by it
+    where = "users[%d] (%s)" % (index, name if name.isprintable() else repr(name))
 
     state = entry.get("state") or "present"
     if state not in STATES:

@@ -277,6 +277,7 @@ def _plan_create(desired):
                  user_name=user_name_of(upn), policy_name=ref["policy_name"], policy_type=ref["policy_type"])
     if desired.get("policies") is not None:
         after["policies"] = [dict(ref) for ref in desired["policies"]]
+        check_policy_quota(after["policies"], upn)
         if desired["policies"]:
             plan.note_change("policies")
     return plan
@@ -316,6 +317,10 @@ def _plan_tags(plan, current, desired, target_upn, purge_tags):
     to_remove = sorted(k for k in have if k not in want) if purge_tags else []
     to_set = dict((k, v) for k, v in want.items() if have.get(k) != v)
     after = dict(want) if purge_tags else dict(have, **want)
+    if len(after) > validation.TAG_MAX_COUNT:
+        raise ValidationError("tags", "%s would have %d tags (its %d tags kept plus the ones asked for); a user can have at "
+                              "most %d, use purge_tags to remove the others"
+                              % (target_upn, len(after), len(after) - len(want), validation.TAG_MAX_COUNT))
     plan.before["tags"] = dict(have)
     plan.after["tags"] = after
     # untag first: the 20-tag limit counts the tags still attached
@@ -359,6 +364,7 @@ def _plan_policies(plan, current, desired, target_upn, purge_policies):
     to_detach = [p for p in have if validation.policy_key(p) not in want_keys] if purge_policies else []
     plan.before["policies"] = [dict(p) for p in have]
     plan.after["policies"] = _policy_refs(list(want) + ([] if purge_policies else list(have)))
+    check_policy_quota(plan.after["policies"], target_upn)
     user_name = user_name_of(target_upn)
     for ref in to_detach:
         plan.add("detach_policy_from_user", "detach %s policy %s from %s" % (ref["policy_type"], ref["policy_name"], target_upn),
@@ -368,6 +374,15 @@ def _plan_policies(plan, current, desired, target_upn, purge_policies):
                  user_name=user_name, policy_name=ref["policy_name"], policy_type=ref["policy_type"])
     if to_attach or to_detach:
         plan.note_change("policies")
+
+
+def check_policy_quota(policies, upn):
+    """Fail before any write when a user would hold more policies of one type than RAM allows."""
+    for policy_type, limit in sorted(validation.MAX_POLICIES_PER_USER.items()):
+        count = sum(1 for ref in policies if ref["policy_type"] == policy_type)
+        if count > limit:
+            raise ValidationError("policies", "%s would have %d %s policies attached; a user can have at most %d, use "
+                                  "purge_policies to detach the others" % (upn, count, policy_type, limit))
 
 
 def plan_user(current, desired, purge_tags=True, purge_groups=False, purge_policies=False):

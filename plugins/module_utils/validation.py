@@ -29,6 +29,8 @@ TAG_MAX_COUNT = 20
 TAG_KEY_MAX_LENGTH = 128
 TAG_VALUE_MAX_LENGTH = 128
 MAX_GROUPS_PER_USER = 5
+# Policies attached to one user, by policy type (fact sheet part 1, section 8.3).
+MAX_POLICIES_PER_USER = {"System": 20, "Custom": 10}
 POLICY_TYPES = ("System", "Custom")
 
 # Every pattern is used with fullmatch(): with match() and a trailing "$", "kate\n" would pass, because "$"

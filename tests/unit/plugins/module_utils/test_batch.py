@@ -787,3 +787,10 @@ def test_purge_tags_removes_tags_nobody_listed(tmp_path):
     assert account.users[upn]["tags"] == {"team": "core", "env": "prod"}
     assert [name for name, kwargs in account.writes()] == ["untag_user"]
     assert purged["diff"][0]["after"]["tags"] == {"team": "core", "env": "prod"}
+
+
+def test_a_name_with_a_control_character_is_quoted_in_the_message():
+    with pytest.raises(ValidationError) as info:
+        run_batch(FakeAccount(), [{"name": "bi1\n"}], options(None))
+    assert info.value.option == "users[0] ('bi1\\n').name"
+    assert "\n" not in str(info.value)

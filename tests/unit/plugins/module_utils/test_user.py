@@ -428,3 +428,33 @@ def test_a_display_name_that_differs_only_in_case_is_a_change(client):
     first, second = converge(client, name=ALICE, display_name="Alice Liddell")
     assert first["changed"] is True and second["changed"] is False
     assert client.users[ALICE]["display_name"] == "Alice Liddell"
+
+
+def test_merged_tags_over_the_limit_fail_before_any_write(client):
+    client.add_user(ALICE, tags=dict(("old%d" % i, "v") for i in range(15)))
+    for check_mode in (True, False):
+        with pytest.raises(ValidationError) as info:
+            user_mod.ensure_user(client, params(name=ALICE, tags=dict(("new%d" % i, "v") for i in range(6)),
+                                                purge_tags=False), check_mode=check_mode)
+        assert info.value.option == "tags" and "would have 21 tags" in info.value.rule
+    assert client.writes() == []
+    # with purge_tags the old ones go, so the same request fits
+    result = user_mod.ensure_user(client, params(name=ALICE, tags=dict(("new%d" % i, "v") for i in range(6))))
+    assert len(client.users[ALICE]["tags"]) == 6 and result["changed"] is True
+
+
+@pytest.mark.parametrize("policy_type, limit", [("System", 20), ("Custom", 10)])
+def test_policies_over_the_per_type_limit_fail_before_any_write(client, policy_type, limit):
+    names = ["P%02d" % i for i in range(limit + 1)]
+    client.known_policies.update((policy_type, name) for name in names)
+    client.add_user(ALICE)
+    client.user_policies.update(("alice", policy_type, name) for name in names[:limit])
+    with pytest.raises(ValidationError) as info:
+        user_mod.ensure_user(client, params(name=ALICE, policies=[{"name": names[-1], "type": policy_type}]))
+    assert info.value.option == "policies"
+    assert "would have %d %s policies attached; a user can have at most %d" % (limit + 1, policy_type, limit) in info.value.rule
+    assert client.writes() == []
+    # a new user asking for too many at once fails the same way, before CreateUser
+    with pytest.raises(ValidationError):
+        user_mod.ensure_user(client, params(name="bob", policies=[{"name": n, "type": policy_type} for n in names]))
+    assert client.writes() == []

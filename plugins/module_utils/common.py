@@ -200,5 +200,6 @@ def run_module(module, task, validate=None, finish=None):
             finish(result)
     except RamError as exc:
         fail_on_error(module, exc)
-    except Exception as exc:  # pylint: disable=broad-except - the safe path for anything unforeseen
+    # The safe path for anything unforeseen: a library error nothing turned into a RamError, or a bug.
+    except Exception as exc:  # pylint: disable=broad-except
         fail_on_error(module, exc, msg="%s failed" % step)

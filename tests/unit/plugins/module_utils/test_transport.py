@@ -599,7 +599,7 @@ def percent(text, keep="-_.~", space="%20", lower=False):
 
 ECHOED_FORMS = {
     "raw": lambda v: v,
-    "rfc3986": lambda v: percent(v),
+    "rfc3986": percent,
     "rfc3986 lower-case hex": lambda v: percent(v, lower=True),
     "form-encoded with +": lambda v: urlencode({"p": v})[2:],
     "form-encoded with + and lower-case hex": lambda v: percent(v, keep="-_.*", space="+", lower=True),
@@ -609,7 +609,7 @@ ECHOED_FORMS = {
     "double form-encoded": lambda v: urlencode({"p": urlencode({"p": v})[2:]})[2:],
     "json-escaped": lambda v: json.dumps(v)[1:-1],
     "json-escaped, utf-8 kept, slash escaped": lambda v: json.dumps(v, ensure_ascii=False)[1:-1].replace("/", "\\/"),
-    "html entities": lambda v: html.escape(v),
+    "html entities": html.escape,
     "html decimal entities": lambda v: html.escape(v).replace("&#x27;", "&#39;").replace("&quot;", "&#34;"),
     "html, then percent-encoded": lambda v: percent(html.escape(v)),
     "json-escaped, then html": lambda v: html.escape(json.dumps(v)[1:-1]),

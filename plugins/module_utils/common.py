@@ -166,12 +166,18 @@ def fail_on_error(module, exc, msg=None):
     if msg:
         text = "%s: %s" % (msg, text)
     exception = safe_traceback(exc)
+    # a plan step failed after earlier steps were applied: the task did change something, and says what
+    completed = list(getattr(exc, "completed", None) or [])
+    partial = {"changed": True, "completed_actions": completed} if completed else {}
+    if completed:
+        text = "%s (after %d change%s had been made: %s)" % (text, len(completed), "" if len(completed) == 1 else "s",
+                                                           "; ".join(completed))
     if isinstance(exc, RamApiError):
-        module.fail_json(msg=text, error=exc.to_dict(), exception=exception)
+        module.fail_json(msg=text, error=exc.to_dict(), exception=exception, **partial)
     if isinstance(exc, RamError):
-        module.fail_json(msg=text, exception=exception)
+        module.fail_json(msg=text, exception=exception, **partial)
     # Anything else is a bug; show its type, not its text, which may hold request data.
-    module.fail_json(msg="%s: unexpected %s" % (msg or "internal error", type(exc).__name__), exception=exception)
+    module.fail_json(msg="%s: unexpected %s" % (msg or "internal error", type(exc).__name__), exception=exception, **partial)
 
 
 def run_module(module, task, validate=None, finish=None):

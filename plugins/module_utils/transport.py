@@ -86,8 +86,9 @@ MAX_RETRY_TIMEOUT = 3600
 SECRET_PARAMS = ("Password", "NewPassword", "OldPassword")
 
 _HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_HOST_RE = re.compile(r"^(%s(?:\.%s)*)(?::([0-9]{1,5}))?$" % (_HOST_LABEL, _HOST_LABEL))
-_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://(.*)$")
+# used with fullmatch: "$" would also accept a trailing newline
+_HOST_RE = re.compile(r"(%s(?:\.%s)*)(?::([0-9]{1,5}))?" % (_HOST_LABEL, _HOST_LABEL))
+_SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://(.*)", re.DOTALL)
 
 
 def parse_endpoint(value, option="endpoint"):
@@ -101,7 +102,7 @@ def parse_endpoint(value, option="endpoint"):
         raise ValidationError(option, "must be a host name, host:port or http(s)://host[:port]")
     text = value.strip()
     scheme = "https"
-    match = _SCHEME_RE.match(text)
+    match = _SCHEME_RE.fullmatch(text)
     if match:
         scheme = match.group(1).lower()
         text = match.group(2)
@@ -109,7 +110,7 @@ def parse_endpoint(value, option="endpoint"):
             raise ValidationError(option, "scheme must be https or http, not %s" % scheme)
     if text.endswith("/"):
         text = text[:-1]
-    host = _HOST_RE.match(text)
+    host = _HOST_RE.fullmatch(text)
     if not host:
         raise ValidationError(option, "must be a host name, host:port or http(s)://host[:port] with no path or query")
     port = host.group(2)
@@ -545,7 +546,7 @@ class Transport:
         return _read_response(response, action, list(secrets) + [creds.security_token, creds.access_key_secret])
 
 
-_HEADER_VALUE = re.compile(r"^[\x21-\x7e]+$")
+_HEADER_VALUE = re.compile(r"[\x21-\x7e]+")
 
 
 def check_header_credentials(creds):
@@ -554,7 +555,7 @@ def check_header_credentials(creds):
     http.client would otherwise fail while encoding the header, with an error whose text quotes the value.
     """
     for option, value in (("access_key_id", creds.access_key_id), ("security_token", creds.security_token)):
-        if value is not None and not _HEADER_VALUE.match(value):
+        if value is not None and not _HEADER_VALUE.fullmatch(value):
             raise CredentialError(
                 "%s (from %s) holds a character that cannot be sent in an HTTP header: only printable ASCII without "
                 "spaces is allowed. The value is not shown." % (option, creds.source or "the credential chain"))

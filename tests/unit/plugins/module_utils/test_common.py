@@ -273,6 +273,25 @@ def test_fail_on_api_error_carries_the_error_dict(capsys):
     assert result["error"] == exc.to_dict()
 
 
+def test_a_failure_after_writes_reports_changed_and_what_completed(capsys):
+    module = make_module({})
+    exc = RamApiError("LimitExceeded.User.Tag", "too many tags", http_status=409, action="TagResources")
+    exc.completed = ["update comments of alice@corp.onaliyun.com"]
+    result = failure(capsys, lambda: common.fail_on_error(module, exc))
+    assert result["changed"] is True
+    assert result["completed_actions"] == ["update comments of alice@corp.onaliyun.com"]
+    assert "after 1 change had been made: update comments of alice@corp.onaliyun.com" in result["msg"]
+    assert result["error"]["code"] == "LimitExceeded.User.Tag"
+
+
+def test_a_failure_before_any_write_reports_no_change(capsys):
+    module = make_module({})
+    exc = RamApiError("NoPermission", "denied", http_status=403)
+    exc.completed = []
+    result = failure(capsys, lambda: common.fail_on_error(module, exc))
+    assert result.get("changed", False) is False and "completed_actions" not in result
+
+
 def test_fail_on_validation_error(capsys):
     module = make_module({})
     result = failure(capsys, lambda: common.fail_on_error(module, ValidationError("display_name", "too long")))

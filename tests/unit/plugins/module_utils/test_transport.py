@@ -123,6 +123,8 @@ def test_parse_endpoint_accepts(value, expected):
 @pytest.mark.parametrize("value", [
     "", "   ", None, "https://", "ftp://ims.aliyuncs.com", "ims.aliyuncs.com/path", "https://h/x", "h?x=1",
     "https://user@h", "h:0", "h:65536", "h:port", "-bad.example", "h h", "https://h#frag",
+    # a newline inside the value is not part of a host name ("$" with match() let "host:443\n" through)
+    "ims.aliyuncs.com:443\n/", "https://ram.aliyuncs.com\n/", "ims.aliyuncs\n.com",
 ])
 def test_parse_endpoint_rejects_with_option_name(value):
     with pytest.raises(ValidationError) as info:

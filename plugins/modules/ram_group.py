@@ -128,6 +128,15 @@ diff:
       description: The managed fields after the task; empty after a deletion.
       type: dict
       sample: {"group_name": "developers", "comments": "Everyone who ships code"}
+completed_actions:
+  description:
+    - When the task failed after some of its writes were applied, those writes, one line each. The task then
+      reports C(changed=true).
+  returned: when the task failed after a write
+  type: list
+  elements: str
+  sample: ["update comments of alice@example.onaliyun.com"]
+  version_added: 0.2.0
 """
 
 from ansible.module_utils.basic import AnsibleModule

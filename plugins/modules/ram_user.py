@@ -58,17 +58,22 @@ options:
     type: str
   email:
     description:
-      - The e-mail address. It cannot be cleared: V("") is accepted only while the field is empty, and fails before any write otherwise, because UpdateUser documents no empty value and no Alibaba source says one clears the field.
+      - The e-mail address. It cannot be cleared. V("") is accepted only while the field is empty, and fails before any
+        write otherwise, because UpdateUser documents no empty value and no Alibaba source says one clears the field.
       - Only the China site (aliyun.com) stores and returns it; see the notes for the international site.
     type: str
   mobile_phone:
     description:
-      - The mobile phone number as C(<country code>-<number>), for example C(86-18600008888). It cannot be cleared: V("") is accepted only while the field is empty, and fails before any write otherwise, because UpdateUser documents no empty value and no Alibaba source says one clears the field.
+      - The mobile phone number as C(<country code>-<number>), for example C(86-18600008888). It cannot be cleared.
+        V("") is accepted only while the field is empty, and fails before any write otherwise, because UpdateUser
+        documents no empty value and no Alibaba source says one clears the field.
       - Only the China site (aliyun.com) stores and returns it; see the notes for the international site.
     type: str
   comments:
     description:
-      - The description, 1 to 128 characters. It cannot be cleared: V("") is accepted only while the field is empty, and fails before any write otherwise, because UpdateUser documents no empty value and no Alibaba source says one clears the field.
+      - The description, 1 to 128 characters. It cannot be cleared. V("") is accepted only while the field is empty, and
+        fails before any write otherwise, because UpdateUser documents no empty value and no Alibaba source says one
+        clears the field.
     type: str
   tags:
     description:

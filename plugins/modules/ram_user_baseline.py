@@ -60,7 +60,9 @@ options:
           - The display name, up to 24 characters. A new user without one gets the part of O(users[].name) before C(@).
         type: str
       email:
-        description: The e-mail address. Only the China site returns it, so the international site sets it only on creation. It cannot be cleared (see M(aliyun.ram.ram_user)).
+        description:
+          - The e-mail address. Only the China site returns it, so the international site sets it only on creation. It
+            cannot be cleared (see M(aliyun.ram.ram_user)).
         type: str
       mobile_phone:
         description: The mobile phone number as C(<country code>-<number>). It cannot be cleared (see M(aliyun.ram.ram_user)).

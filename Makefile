@@ -183,7 +183,7 @@ bench: venv
 	$(VENV)/bin/python tests/bench/run_all.py
 
 soak: venv
-	@echo "==> Fault soak: 300 users, throttle 0.2, 5xx 0.05, drops 0.02, 5 ms latency; interruptions; STS expiry"
+	@echo "==> Fault soak: 300 users, throttle 0.2, 5xx 0.05, drops 0.02, 5 ms latency; 20 x 60-user convergence runs with default settings; interruptions; STS expiry"
 	$(VENV)/bin/python tests/soak/soak.py --users 300 --throttle-rate 0.2 --error-rate 0.05 --drop-rate 0.02 --latency-ms 5
 
 clean:

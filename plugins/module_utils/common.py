@@ -183,20 +183,20 @@ def fail_on_error(module, exc, msg=None):
 def run_module(module, task, validate=None, finish=None):
     """Run one module task and end the module; never returns.
 
-    ``validate()`` runs first (checks that need no connection, so they fail before any credential lookup), then
-    ``task(client)``. The result's ``warnings`` go to ``module.warn``, the rest to ``finish(result)`` (default:
+    ``validate()`` runs first: the module's one validation of its input, which needs no connection and so fails
+    before any credential lookup. It returns the checked request (default: ``module.params``, unchecked), and
+    ``task(client, request)`` runs with it. The result's ``warnings`` go to ``module.warn``, the rest to ``finish(result)`` (default:
     ``module.exit_json``). Every failure goes through :func:`fail_on_error`: a RamError with its own (safe) message,
     anything else with the step that failed and its type name only, never its text or a traceback of it, since
     either could quote request data.
     """
     step = "checking the options"
     try:
-        if validate is not None:
-            validate()
+        request = validate() if validate is not None else module.params
         step = "connecting to Alibaba Cloud"
         client = client_from_module(module)
         step = "running the task"
-        result = task(client)
+        result = task(client, request)
         step = "reporting the result"
         for warning in result.pop("warnings", []):
             module.warn(warning)

@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import ValidationError
-from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan
+from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan, reconcile, task_result
 from ansible_collections.aliyun.ram.plugins.module_utils import validation
 
 ATTRIBUTES = ("display_name", "comments")
@@ -20,6 +20,7 @@ PUBLIC_KEYS = ("group_id", "group_name", "display_name", "comments", "create_dat
 
 
 def validate_group_params(params):
+    """Check the module options locally (the one validation of a ram_group task); returns them."""
     validation.validate_group_name("name", params.get("name"))
     if params.get("rename_from") is not None:
         validation.validate_group_name("rename_from", params["rename_from"])
@@ -27,6 +28,7 @@ def validate_group_params(params):
         validation.validate_display_name("display_name", params["display_name"], validation.GROUP_DISPLAY_NAME_MAX_LENGTH)
     if params.get("comments") is not None:
         validation.validate_comments("comments", params["comments"])
+    return params
 
 
 def desired_from_params(params):
@@ -116,33 +118,25 @@ def public_group(group):
 
 
 def _result(plan, group, diff):
-    result = {"changed": plan.changed, "group": public_group(group)}
-    if diff:
-        result["diff"] = plan.diff()
-    return result
+    return task_result(plan, "group", public_group(group), diff)
 
 
 def ensure_group(client, params, check_mode=False, diff=False):
-    """What ram_group does: read, plan, apply unless check mode, re-read when something changed."""
-    validate_group_params(params)
+    """What ram_group does: read, plan, apply unless check mode, re-read when something changed.
+
+    ``params`` must have passed :func:`validate_group_params`.
+    """
     name = params["name"]
     if params.get("state", "present") == "absent":
         current = client.get_group(name)
         if current is None:
             return _result(Plan(), None, diff)
         plan = plan_group_deletion(current, read_group_attachments(client, name), bool(params.get("force")))
-        if not check_mode:
-            plan.apply(client)
+        reconcile(client, plan, check_mode, predict=lambda: None, reread=lambda: None)
         return _result(plan, None, diff)
 
     current = resolve_current(client, name, params.get("rename_from"))
     plan = plan_group(current, desired_from_params(params))
-    if not plan.changed:
-        after = current
-    elif check_mode:
-        after = dict(current or {})
-        after.update(plan.after)
-    else:
-        plan.apply(client)
-        after = client.get_group(name)
+    after = reconcile(client, plan, check_mode, predict=lambda: dict(current or {}, **plan.after),
+                      reread=lambda: client.get_group(name))
     return _result(plan, after, diff)

@@ -136,9 +136,9 @@ def plan_login_profile(current, desired, update_password="on_create", policy=Non
     will be sent is checked against it here, so check mode fails exactly like
     a real run. With ``policy=None`` only the service checks it.
     ``enforce_login_flags`` decides when :data:`PERSON_FLAGS` are enforced on
-    an existing profile (see the module docstring).
+    an existing profile (see the module docstring). ``desired`` must have passed
+    :func:`validate_desired` (the module and the batch engine check their input first).
     """
-    validate_desired(desired, update_password, enforce_login_flags)
     upn = user_name or (current or {}).get("user_principal_name")
     plan = Plan(before=profile_view(current))
     if (desired.get("state") or "present") == "absent":
@@ -224,23 +224,28 @@ def predicted_profile(current, plan, upn):
     return profile
 
 
-def validate_params(params):
-    """Check the module options locally; returns ``(desired, update_password, enforce_login_flags)``."""
+def _request(params):
+    """``(desired, update_password, enforce_login_flags)`` from the module options."""
     desired = dict((key, params.get(key)) for key in ("state", "password") + FLAGS)
-    update_password = params.get("update_password") or "on_create"
-    enforce_login_flags = params.get("enforce_login_flags") or "on_create"
+    return desired, params.get("update_password") or "on_create", params.get("enforce_login_flags") or "on_create"
+
+
+def validate_params(params):
+    """Check the module options locally (the one validation of a ram_login_profile task); returns them."""
+    desired, update_password, enforce_login_flags = _request(params)
     validate_upn("name", params.get("name"))
     validate_desired(desired, update_password, enforce_login_flags)
-    return desired, update_password, enforce_login_flags
+    return params
 
 
 def ensure_login_profile(client, params, check_mode=False, diff=False):
     """Run one ``ram_login_profile`` task: read, plan, apply unless ``check_mode``, re-read.
 
-    ``params`` holds the module options: ``name``, ``state``, ``password``, ``update_password``
-    and the flags. Returns the module result (``warnings`` is a list for the caller to emit).
+    ``params`` holds the module options (``name``, ``state``, ``password``, ``update_password``,
+    ``enforce_login_flags`` and the flags), checked by :func:`validate_params`. Returns the module
+    result (``warnings`` is a list for the caller to emit).
     """
-    desired, update_password, enforce_login_flags = validate_params(params)
+    desired, update_password, enforce_login_flags = _request(params)
     upn = client.upn_for(params["name"])
 
     try:

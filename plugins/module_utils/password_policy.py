@@ -17,7 +17,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import ValidationError
-from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan
+from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan, reconcile, task_result
 
 # Documented ranges of the integer fields (alibaba-ram-api.md, SetPasswordPolicy).
 INTEGER_RANGES = {
@@ -64,7 +64,10 @@ def managed_fields(desired):
 
 
 def validate_password_policy(desired):
-    """Raise :class:`ValidationError` for an unknown field, a wrong type or a value out of the documented range."""
+    """Raise :class:`ValidationError` for an unknown field, a wrong type or a value out of the documented range.
+
+    The one validation of a ram_password_policy task; returns ``desired``.
+    """
     desired = desired or {}
     unknown = sorted(set(desired) - set(POLICY_FIELDS))
     if unknown:
@@ -80,6 +83,7 @@ def validate_password_policy(desired):
             raise ValidationError(field, "must be an integer between %d and %d" % (low, high))
         if not low <= value <= high:
             raise ValidationError(field, "must be between %d and %d, got %d" % (low, high, value))
+    return desired
 
 
 def read_password_policy(client):
@@ -87,8 +91,10 @@ def read_password_policy(client):
 
 
 def plan_password_policy(current, desired):
-    """Compare the current policy with the managed fields; one SetPasswordPolicy step if any differ."""
-    validate_password_policy(desired)
+    """Compare the current policy with the managed fields; one SetPasswordPolicy step if any differ.
+
+    ``desired`` must have passed :func:`validate_password_policy`.
+    """
     current = current or {}
     fields = managed_fields(desired)
     plan = Plan(before=dict((field, current.get(field)) for field in fields),
@@ -111,20 +117,12 @@ def predicted_policy(current, desired):
 
 
 def ensure_password_policy(client, desired, check_mode=False, diff=False):
-    """Read, plan, apply (unless check mode) and re-read; returns the module result."""
-    validate_password_policy(desired)
+    """Read, plan, apply (unless check mode) and re-read; returns the module result.
+
+    ``desired`` must have passed :func:`validate_password_policy` (the module does so before it connects).
+    """
     current = read_password_policy(client)
     plan = plan_password_policy(current, desired)
-    if plan.changed and not check_mode:
-        plan.apply(client)
-        after = read_password_policy(client)
-    else:
-        after = predicted_policy(current, desired)
-    result = {
-        "changed": plan.changed,
-        "password_policy": after,
-        "changed_fields": list(plan.changed_fields),
-    }
-    if diff:
-        result["diff"] = plan.diff(before_header="password policy", after_header="password policy")
-    return result
+    after = reconcile(client, plan, check_mode, predict=lambda: predicted_policy(current, desired),
+                      reread=lambda: read_password_policy(client))
+    return task_result(plan, "password_policy", after, diff, header="password policy")

@@ -110,3 +110,34 @@ class Plan:
         if after_header:
             diff["after_header"] = after_header
         return diff
+
+
+def reconcile(client, plan, check_mode, predict, reread):
+    """The one tail of every reconciler: apply ``plan`` unless in check mode, and say what the object is after.
+
+    A real run that changed something re-reads (``reread()``); check mode, and a run with nothing to change,
+    report ``predict()``: what the plan leaves behind, computed without a call. So the prediction and the
+    real run come from the same plan and cannot disagree.
+    """
+    if plan.changed and not check_mode:
+        plan.apply(client)
+        return reread()
+    return predict()
+
+
+def task_result(plan, name, value, diff=False, header=None, **extra):
+    """The module result every reconciler returns: ``changed``, ``<name>: value``, ``changed_fields``,
+    ``actions`` (one safe line per write, done or planned), ``warnings`` (for the caller to emit) and, with
+    ``diff``, the before/after view (``header`` names the object in it)."""
+    result = {
+        "changed": plan.changed,
+        name: value,
+        "changed_fields": list(plan.changed_fields),
+        "actions": plan.summaries(),
+        "warnings": list(plan.warnings),
+    }
+    result.update(extra)
+    if diff:
+        result["diff"] = plan.diff(before_header=header, after_header=header)
+    return result
+

@@ -19,7 +19,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, ValidationError
-from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan
+from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan, reconcile, task_result
 from ansible_collections.aliyun.ram.plugins.module_utils import validation
 
 # Plain attributes UpdateUser can change, in the order diffs show them.
@@ -80,7 +80,7 @@ def _stringify_tags(tags):
 
 
 def validate_user_params(params):
-    """Check every user option locally; raises ValidationError naming the option and the rule."""
+    """Check every user option locally; raises ValidationError naming the option and the rule. Returns ``params``."""
     name, user_id, rename_from = params.get("name"), params.get("user_id"), params.get("rename_from")
     if not name and not user_id:
         raise ValidationError("name", "one of name or user_id is required")
@@ -108,6 +108,7 @@ def validate_user_params(params):
         validation.validate_group_list("groups", params["groups"])
     if params.get("policies") is not None:
         validation.normalize_policy_list("policies", params["policies"])
+    return params
 
 
 def desired_from_params(params, upn=None):
@@ -460,17 +461,11 @@ def predict_user(current, plan):
 
 
 def build_result(plan, after_user, diff):
-    result = {"changed": plan.changed, "user": public_user(after_user) if after_user else {}}
-    if diff:
-        result["diff"] = plan.diff()
-    if plan.warnings:
-        result["warnings"] = list(plan.warnings)
-    return result
+    return task_result(plan, "user", public_user(after_user) if after_user else {}, diff)
 
 
 def ensure_user(client, params, check_mode=False, diff=False):
-    """What ram_user does: params are the module's options (connection options are ignored)."""
-    validate_user_params(params)
+    """What ram_user does: params are the module's options, checked by :func:`validate_user_params`."""
     user_id = params.get("user_id")
     upn = complete_upn(client, params.get("name"))
     if params.get("state", "present") == "absent":
@@ -485,13 +480,8 @@ def ensure_user(client, params, check_mode=False, diff=False):
                      purge_tags=params.get("purge_tags", True),
                      purge_groups=bool(params.get("purge_groups")),
                      purge_policies=bool(params.get("purge_policies")))
-    if not plan.changed:
-        after = current
-    elif check_mode:
-        after = predict_user(current, plan)
-    else:
-        plan.apply(client)
-        after = read_user(client, upn=plan.after["user_principal_name"])
+    after = reconcile(client, plan, check_mode, predict=lambda: predict_user(current, plan),
+                      reread=lambda: read_user(client, upn=plan.after["user_principal_name"]))
     return build_result(plan, after, diff)
 
 
@@ -504,8 +494,7 @@ def _ensure_absent(client, upn, user_id, force, check_mode, diff):
         return build_result(Plan(), None, diff)
     attachments = read_attachments(client, current["user_principal_name"], current)
     plan = plan_user_deletion(current, attachments, force)
-    if not check_mode:
-        plan.apply(client)
+    reconcile(client, plan, check_mode, predict=lambda: None, reread=lambda: None)
     return build_result(plan, None, diff)
 
 

@@ -137,12 +137,26 @@ completed_actions:
   elements: str
   sample: ["update comments of alice@example.onaliyun.com"]
   version_added: 0.2.0
+changed_fields:
+  description: The fields the task changed or would change (V(display_name), V(comments), V(group_name), V(state)).
+  returned: always
+  type: list
+  elements: str
+  sample: [comments]
+  version_added: 0.2.0
+actions:
+  description: What the task did or, in check mode, would do, one entry per API write.
+  returned: always
+  type: list
+  elements: str
+  sample: ["update comments of group dev"]
+  version_added: 0.2.0
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.aliyun.ram.plugins.module_utils.common import connection_argument_spec, run_module
-from ansible_collections.aliyun.ram.plugins.module_utils.group import ensure_group
+from ansible_collections.aliyun.ram.plugins.module_utils.group import ensure_group, validate_group_params
 
 
 def argument_spec():
@@ -160,7 +174,8 @@ def argument_spec():
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    run_module(module, lambda client: ensure_group(client, module.params, check_mode=module.check_mode, diff=module._diff))
+    run_module(module, lambda client, params: ensure_group(client, params, check_mode=module.check_mode, diff=module._diff),
+               validate=lambda: validate_group_params(module.params))
 
 
 if __name__ == "__main__":

@@ -227,7 +227,7 @@ def argument_spec():
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    run_module(module, lambda client: ensure_login_profile(client, module.params, check_mode=module.check_mode, diff=module._diff),
+    run_module(module, lambda client, params: ensure_login_profile(client, params, check_mode=module.check_mode, diff=module._diff),
                validate=lambda: validate_params(module.params))
 
 

@@ -111,7 +111,7 @@ def argument_spec():
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    run_module(module, lambda client: read_login_profile_info(client, module.params["name"]))
+    run_module(module, lambda client, params: read_login_profile_info(client, params["name"]))
 
 
 if __name__ == "__main__":

@@ -158,6 +158,13 @@ changed_fields:
   type: list
   elements: str
   sample: [minimum_password_length, max_login_attemps]
+actions:
+  description: What the task did or, in check mode, would do, one entry per API write.
+  returned: always
+  type: list
+  elements: str
+  sample: ["set password policy fields: minimum_password_length"]
+  version_added: 0.2.0
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -193,7 +200,8 @@ def argument_spec():
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     desired = dict((field, module.params[field]) for field in POLICY_FIELDS)
-    run_module(module, lambda client: ensure_password_policy(client, desired, check_mode=module.check_mode, diff=module._diff),
+    run_module(module, lambda client, checked: ensure_password_policy(client, checked, check_mode=module.check_mode,
+                                                                     diff=module._diff),
                validate=lambda: validate_password_policy(desired))
 
 

@@ -288,12 +288,26 @@ completed_actions:
   elements: str
   sample: ["update comments of alice@example.onaliyun.com"]
   version_added: 0.2.0
+changed_fields:
+  description: The fields the task changed or would change (V(display_name), V(tags), V(groups), V(state), ...).
+  returned: always
+  type: list
+  elements: str
+  sample: [comments, groups]
+  version_added: 0.2.0
+actions:
+  description: What the task did or, in check mode, would do, one entry per API write.
+  returned: always
+  type: list
+  elements: str
+  sample: ["update comments of alice@example.onaliyun.com", "add alice@example.onaliyun.com to group dev"]
+  version_added: 0.2.0
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.aliyun.ram.plugins.module_utils.common import connection_argument_spec, run_module
-from ansible_collections.aliyun.ram.plugins.module_utils.user import ensure_user
+from ansible_collections.aliyun.ram.plugins.module_utils.user import ensure_user, validate_user_params
 
 
 def argument_spec():
@@ -326,7 +340,8 @@ def main():
         mutually_exclusive=[("rename_from", "user_id")],
         required_by={"rename_from": "name"},
     )
-    run_module(module, lambda client: ensure_user(client, module.params, check_mode=module.check_mode, diff=module._diff))
+    run_module(module, lambda client, params: ensure_user(client, params, check_mode=module.check_mode, diff=module._diff),
+               validate=lambda: validate_user_params(module.params))
 
 
 if __name__ == "__main__":

@@ -415,7 +415,8 @@ def argument_spec():
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     options = BatchOptions(**dict((name, module.params[name]) for name in OPTION_NAMES))
-    run_module(module, lambda client: run_batch(client, module.params["users"], options, check_mode=module.check_mode, diff=module._diff),
+    run_module(module, lambda client, params: run_batch(client, params["users"], options, check_mode=module.check_mode,
+                                                         diff=module._diff),
                finish=lambda summary: exit_with_summary(module, summary))
 
 

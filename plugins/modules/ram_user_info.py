@@ -224,7 +224,7 @@ def argument_spec():
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     params = module.params
-    run_module(module, lambda client: dict(changed=False, users=find_users(
+    run_module(module, lambda client, params: dict(changed=False, users=find_users(
         client, name=params["name"], user_id=params["user_id"], name_prefix=params["name_prefix"],
         name_regex=params["name_regex"], group=params["group"], include=params["include"],
         status=params["status"])))

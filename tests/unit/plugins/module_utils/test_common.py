@@ -366,12 +366,12 @@ def test_run_module_validates_before_it_looks_for_credentials(capsys):
         raise ValidationError("display_name", "too long")
 
     module = make_module({})
-    result = failure(capsys, lambda: common.run_module(module, lambda client: {"changed": True}, validate=invalid))
+    result = failure(capsys, lambda: common.run_module(module, lambda client, request: {"changed": True}, validate=invalid))
     assert result["msg"] == "display_name: too long"
 
 
 def test_run_module_fails_a_ram_error_of_the_task_safely(capsys):
-    def task(client):
+    def task(client, request):
         raise RamApiError("EntityNotExist.User", "The user does not exist.", request_id="R1", http_status=404)
 
     module = make_module({"access_key_id": "a", "access_key_secret": SECRET})
@@ -381,10 +381,19 @@ def test_run_module_fails_a_ram_error_of_the_task_safely(capsys):
     assert SECRET not in json.dumps(result)
 
 
+def test_run_module_hands_the_validated_request_to_the_task():
+    module = make_module({"access_key_id": "a", "access_key_secret": SECRET})
+    seen = []
+    common.run_module(module, lambda client, request: seen.append(request) or {"changed": False},
+                      validate=lambda: {"checked": True}, finish=lambda result: None)
+    assert seen == [{"checked": True}]
+
+
 def test_run_module_reports_warnings_and_hands_the_rest_to_finish():
     module = make_module({"access_key_id": "a", "access_key_secret": SECRET})
     finished = []
-    common.run_module(module, lambda client: {"changed": False, "warnings": ["careful"], "client": client}, finish=finished.append)
+    common.run_module(module, lambda client, request: {"changed": False, "warnings": ["careful"], "client": client},
+                      finish=finished.append)
     assert module.warnings_seen == ["careful"]
     assert len(finished) == 1 and "warnings" not in finished[0]
     assert isinstance(finished[0]["client"], RamClient)
@@ -406,7 +415,7 @@ def test_run_module_fails_any_unexpected_error_safely(capsys, monkeypatch, trace
         monkeypatch.setattr(common, "client_from_module", boom)
     module = make_module({"access_key_id": "a", "access_key_secret": SECRET})
     result = failure(capsys, lambda: common.run_module(
-        module, boom if where == "task" else (lambda client: {"changed": False}),
+        module, boom if where == "task" else (lambda client, request: {"changed": False}),
         validate=boom if where == "validate" else None, finish=boom if where == "finish" else None))
     assert result["failed"] is True
     assert result["msg"] == "%s: unexpected UnicodeEncodeError" % step
@@ -416,7 +425,7 @@ def test_run_module_fails_any_unexpected_error_safely(capsys, monkeypatch, trace
 
 def test_run_module_reports_a_missing_ca_bundle_by_its_option(capsys, tmp_path):
     module = make_module({"access_key_id": "a", "access_key_secret": SECRET, "ca_bundle": str(tmp_path / "ca.pem")})
-    result = failure(capsys, lambda: common.run_module(module, lambda client: client.get_default_domain()))
+    result = failure(capsys, lambda: common.run_module(module, lambda client, request: client.get_default_domain()))
     assert result["msg"] == "ca_bundle: %s is not a readable file (or directory) of CA certificates" % (tmp_path / "ca.pem")
 
 
@@ -425,7 +434,7 @@ def test_run_module_reports_a_token_that_cannot_be_sent_without_showing_it(capsy
     with ScriptedServer() as server:
         module = make_module({"access_key_id": "STS.a", "access_key_secret": SECRET, "security_token": token,
                               "ims_endpoint": server.endpoint})
-        result = failure(capsys, lambda: common.run_module(module, lambda client: {"domain": client.get_default_domain()}))
+        result = failure(capsys, lambda: common.run_module(module, lambda client, request: {"domain": client.get_default_domain()}))
     assert server.received == []
     assert result["msg"].startswith("security_token (from module options) holds a character that cannot be sent")
     text = json.dumps(result)

@@ -90,7 +90,7 @@ def test_delete_with_members_needs_force(client):
 def test_bad_input_fails_before_any_call(client):
     for bad in (params(name="bad name"), params(display_name=""), params(display_name="x" * 25), params(comments="c" * 129)):
         with pytest.raises(ValidationError):
-            group_mod.ensure_group(client, bad)
+            group_mod.ensure_group(client, group_mod.validate_group_params(bad))
     assert client.calls == []
 
 

@@ -17,6 +17,7 @@ from ansible_collections.aliyun.ram.plugins.module_utils.login_profile import (
     plan_login_profile,
     read_login_profile,
     read_login_profile_info,
+    validate_params,
 )
 
 UPN = "alice@corp.onaliyun.com"
@@ -180,7 +181,7 @@ def test_bare_name_is_completed_from_default_domain():
 def test_invalid_name_is_refused_locally():
     client = FakeClient()
     with pytest.raises(ValidationError) as err:
-        ensure_login_profile(client, params(name="bad name!", password=SECRET))
+        ensure_login_profile(client, validate_params(params(name="bad name!", password=SECRET)))
     assert err.value.option == "name"
     assert client.calls == []
 
@@ -291,7 +292,7 @@ def test_status_is_enforced_whatever_enforce_login_flags_says():
 def test_enforce_login_flags_is_validated_before_any_call():
     client = FakeClient()
     with pytest.raises(ValidationError) as err:
-        ensure_login_profile(client, params(enforce_login_flags="sometimes"))
+        ensure_login_profile(client, validate_params(params(enforce_login_flags="sometimes")))
     assert str(err.value).startswith("enforce_login_flags: must be one of on_create, always")
     assert client.calls == []
 

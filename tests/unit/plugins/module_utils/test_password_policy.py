@@ -66,7 +66,7 @@ class FakePolicyClient:
 def test_out_of_range_values_are_refused_locally(field, value, rule):
     client = FakePolicyClient()
     with pytest.raises(ValidationError) as err:
-        ensure_password_policy(client, {field: value})
+        ensure_password_policy(client, validate_password_policy({field: value}))
     assert str(err.value) == "%s: %s" % (field, rule)
     assert client.calls == []
 

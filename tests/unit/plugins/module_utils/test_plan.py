@@ -9,7 +9,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError
-from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan
+from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan, reconcile, task_result
 
 
 class Recorder:
@@ -49,3 +49,30 @@ def test_a_first_step_failure_completed_nothing():
     with pytest.raises(RamApiError) as info:
         plan.apply(Recorder(fail_on="update_user"))
     assert info.value.completed == []
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_reconcile_applies_only_a_real_run_with_changes(check_mode):
+    plan = Plan().add("update_user", "update comments of a", upn="a")
+    client = Recorder()
+    after = reconcile(client, plan, check_mode, predict=lambda: "predicted", reread=lambda: "re-read")
+    assert after == ("predicted" if check_mode else "re-read")
+    assert client.calls == ([] if check_mode else ["update_user"])
+
+
+def test_reconcile_without_changes_reads_nothing_more():
+    client = Recorder()
+    reread = []
+    after = reconcile(client, Plan(), False, predict=lambda: "current", reread=lambda: reread.append(1))
+    assert after == "current" and reread == [] and client.calls == []
+
+
+def test_every_result_has_the_same_keys():
+    plan = Plan(before={"a": 1}, after={"a": 2}).add("update_user", "update a of x", upn="x")
+    plan.note_change("a")
+    plan.warnings.append("careful")
+    result = task_result(plan, "user", {"a": 2}, diff=True, header="user x")
+    assert result == {"changed": True, "user": {"a": 2}, "changed_fields": ["a"], "actions": ["update a of x"],
+                      "warnings": ["careful"], "diff": {"before": {"a": 1}, "after": {"a": 2},
+                                                        "before_header": "user x", "after_header": "user x"}}
+    assert set(task_result(Plan(), "group", {})) == {"changed", "group", "changed_fields", "actions", "warnings"}

@@ -141,7 +141,7 @@ def test_a_name_in_another_domain_of_the_same_user_is_never_a_rename(client):
 
 def test_display_name_cannot_be_cleared(client):
     with pytest.raises(ValidationError) as info:
-        user_mod.ensure_user(client, params(name=ALICE, display_name=""))
+        user_mod.ensure_user(client, user_mod.validate_user_params(params(name=ALICE, display_name="")))
     assert info.value.option == "display_name"
     assert client.calls == []
 

@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import collections
+import datetime
 import json
 import os
 import signal
@@ -33,6 +34,49 @@ ADMIN_ROLE_ARN = "acs:ram::1234567890123456:role/admin"
 SIGNATURE_ERRORS = ("SignatureDoesNotMatch", "IncompleteSignature", "InvalidSecurityToken.Expired",
                     "InvalidSecurityToken.MismatchWithAccessKey", "InvalidSecurityToken.Malformed",
                     "InvalidAccessKeyId.NotFound")
+
+
+def utc_stamp():
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def load_average():
+    """The 1, 5 and 15 minute load averages (None where the platform has none)."""
+    try:
+        return [round(value, 2) for value in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None
+
+
+def source_revision():
+    """Which code was measured: the commit of the work tree and the files that differ from it (git status)."""
+    def git(*args):
+        try:
+            return subprocess.run(["git", "-C", REPO_ROOT] + list(args), stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL, check=True).stdout.decode("utf-8", "replace")
+        except (OSError, subprocess.CalledProcessError):
+            return None
+    commit = git("rev-parse", "HEAD")
+    status = git("status", "--porcelain", "--untracked-files=no", "--", "plugins", "roles", "meta", "tests/bench",
+                 "tests/soak", "tests/emulator")
+    return {"commit": commit.strip() if commit else None,
+            "modified": [line[3:] for line in (status or "").splitlines() if line.strip()]}
+
+
+def conditions():
+    """When and where a measurement started: time, machine, load, and the code measured."""
+    return {"started": utc_stamp(), "cpus": os.cpu_count(), "python": sys.version.split()[0],
+            "ansible_core": ansible_core_version(), "load_average_start": load_average(), "source": source_revision()}
+
+
+def ansible_core_version():
+    try:
+        output = subprocess.run([harness.ansible_bin("ansible-playbook"), "--version"], stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, check=False).stdout.decode("utf-8", "replace")
+    except OSError:
+        return None
+    first = output.splitlines()[0] if output else ""
+    return first.split("core", 1)[1].strip(" ]") if "core" in first else None
 
 
 def emulator_client():

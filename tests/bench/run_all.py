@@ -546,17 +546,20 @@ def main(argv=None):
             report = json.load(handle)
         return publish(report, options)
     workdir = tempfile.mkdtemp(prefix="ram-bench-")
-    report = {"generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    report = {"generated": playrun.utc_stamp(),
               "machine": "%d CPUs, Python %s" % (os.cpu_count() or 0, sys.version.split()[0]),
-              "runs": options.runs, "options": vars(options)}
+              "runs": options.runs, "options": vars(options), "source": playrun.source_revision()}
     started = time.monotonic()
     os.makedirs(options.output_dir, exist_ok=True)
     for section, function in (("tasks", bench_tasks), ("peer", bench_peer), ("scale", bench_scale)):
         if section in options.sections:
             log("==> %s" % section)
             section_started = time.monotonic()
+            conditions = playrun.conditions()
             report[section] = function(options, workdir)
             report[section]["wall_seconds"] = round(time.monotonic() - section_started, 1)
+            report[section]["measured"] = dict(conditions, runs=options.runs, load_average_end=playrun.load_average(),
+                                               finished=playrun.utc_stamp())
             playrun.write_json(os.path.join(options.output_dir, "bench.json"), report)  # keep what is done
     report["wall_seconds"] = round(time.monotonic() - started, 1)
     playrun.write_json(os.path.join(options.output_dir, "bench.json"), report)

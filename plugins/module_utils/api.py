@@ -44,6 +44,7 @@ from ansible_collections.aliyun.ram.plugins.module_utils.normalize import (
     snake_name,
     unwrap_list,
 )
+from ansible_collections.aliyun.ram.plugins.module_utils.validation import user_name_of
 
 PASSWORD_POLICY_FIELDS = dict((snake_name(wire), wire) for wire in PASSWORD_POLICY_WIRE_NAMES)
 
@@ -78,11 +79,6 @@ def tag_params(tags, prefix="Tag"):
 def repeat_params(name, values):
     """``["a", "b"]`` -> ``{name.1: a, name.2: b}``."""
     return dict(("%s.%d" % (name, index), value) for index, value in enumerate(values, start=1))
-
-
-def user_name_of(upn):
-    """RAM's ``UserName``: the part of the UPN before ``@``."""
-    return upn.split("@", 1)[0]
 
 
 def _entity_key(name):
@@ -212,8 +208,8 @@ class RamClient:
             return self._default_domain
 
     def upn_for(self, name):
-        """``alice`` -> ``alice@<default domain>``; a name that already has ``@`` is a full UPN and is kept."""
-        if "@" in name:
+        """``alice`` -> ``alice@<default domain>``; a full UPN (with ``@``), ``None`` or ``""`` is kept as it is."""
+        if not name or "@" in name:
             return name
         return "%s@%s" % (name, self.get_default_domain())
 

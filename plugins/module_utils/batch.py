@@ -42,9 +42,10 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.aliyun.ram.plugins.module_utils import login_profile as profile_reconciler
 from ansible_collections.aliyun.ram.plugins.module_utils import user as user_reconciler
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, RamError, ValidationError
-from ansible_collections.aliyun.ram.plugins.module_utils.password import generate_password, password_violations, user_name_of
+from ansible_collections.aliyun.ram.plugins.module_utils.password import generate_password, password_violations
 from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan
 from ansible_collections.aliyun.ram.plugins.module_utils.secret_files import PasswordVault
+from ansible_collections.aliyun.ram.plugins.module_utils.validation import user_name_of
 
 ACTIONS = ("created", "updated", "disabled", "deleted", "unchanged", "failed")
 STATES = ("present", "absent")

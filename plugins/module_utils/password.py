@@ -22,6 +22,7 @@ import secrets
 import string
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamError, ValidationError
+from ansible_collections.aliyun.ram.plugins.module_utils.validation import user_name_of
 
 LOWERCASE = string.ascii_lowercase
 UPPERCASE = string.ascii_uppercase
@@ -44,13 +45,6 @@ CHARACTER_CLASS_RULES = (
 
 def _rule(text, policy_key):
     return "%s (account password policy %s)" % (text, policy_key)
-
-
-def user_name_of(user_principal_name):
-    """The part of a UPN before ``@`` (the RAM ``UserName``); None stays None."""
-    if not user_principal_name:
-        return None
-    return user_principal_name.split("@", 1)[0]
 
 
 def password_violations(password, policy, user_name=None):

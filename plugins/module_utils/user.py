@@ -21,6 +21,7 @@ import re
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan, reconcile, task_result
 from ansible_collections.aliyun.ram.plugins.module_utils import validation
+from ansible_collections.aliyun.ram.plugins.module_utils.validation import same_logon_name, user_name_of
 
 # Plain attributes UpdateUser can change, in the order diffs show them.
 ATTRIBUTES = ("display_name", "email", "mobile_phone", "comments")
@@ -39,28 +40,6 @@ UNCLEARABLE = {
     "mobile_phone": "IMS UpdateUser documents NewMobilePhone as <country code>-<number>",
 }
 STATUS_CHOICES = ("active", "freeze")
-
-
-def user_name_of(upn):
-    """The part of a UPN before ``@``: the ``UserName`` of the RAM 2015-05-01 API."""
-    return upn.split("@", 1)[0] if upn else upn
-
-
-def same_logon_name(first, second):
-    """True when two UPNs name the same user: the same name part, whatever the domain.
-
-    An account can have a domain alias besides ``<alias>.onaliyun.com``, and IMS
-    accepts ``name@<domain alias>`` but reports the user under one domain.
-    Comparing whole UPNs would then plan a rename on every run.
-    """
-    return bool(first) and bool(second) and user_name_of(first) == user_name_of(second)
-
-
-def complete_upn(client, name):
-    """A bare ``alice`` becomes ``alice@<default domain>``; the client caches the domain for the run."""
-    if not name or "@" in name:
-        return name
-    return "%s@%s" % (name, client.get_default_domain())
 
 
 # ---------------------------------------------------------------- input
@@ -467,12 +446,12 @@ def build_result(plan, after_user, diff):
 def ensure_user(client, params, check_mode=False, diff=False):
     """What ram_user does: params are the module's options, checked by :func:`validate_user_params`."""
     user_id = params.get("user_id")
-    upn = complete_upn(client, params.get("name"))
+    upn = client.upn_for(params.get("name"))
     if params.get("state", "present") == "absent":
         return _ensure_absent(client, upn, user_id, bool(params.get("force")), check_mode, diff)
 
     desired = desired_from_params(params, upn)
-    current = resolve_current(client, upn, user_id, complete_upn(client, params.get("rename_from")))
+    current = resolve_current(client, upn, user_id, client.upn_for(params.get("rename_from")))
     if current is None and user_id:
         raise ValidationError("user_id", "no user has the ID %s; user_id can only address an existing user (use name to create one)" % user_id)
     check_references(client, current, desired)
@@ -529,7 +508,7 @@ def find_users(client, name=None, user_id=None, name_prefix=None, name_regex=Non
             raise ValidationError("name_regex", "is not a valid regular expression (%s)" % exc)
 
     if name or user_id:
-        user = client.get_user(user_id=user_id) if user_id else client.get_user(upn=complete_upn(client, name))
+        user = client.get_user(user_id=user_id) if user_id else client.get_user(upn=client.upn_for(name))
         users = [user] if user is not None else []
         if user is not None and name and user_id and not same_logon_name(user["user_principal_name"], name):
             users = []

@@ -73,6 +73,23 @@ def validate_user_name_part(option, name):
         raise ValidationError(option, "the user name %r may contain only letters, digits, periods (.), underscores (_) and hyphens (-)" % name)
 
 
+def user_name_of(upn):
+    """The part of a UPN before ``@``: the ``UserName`` of the RAM 2015-05-01 API. ``None`` stays ``None``."""
+    if upn is None:
+        return None
+    return upn.split("@", 1)[0]
+
+
+def same_logon_name(first, second):
+    """True when two UPNs name the same user: the same name part, whatever the domain.
+
+    An account can have a domain alias besides ``<alias>.onaliyun.com``, and IMS
+    accepts ``name@<domain alias>`` but reports the user under one domain.
+    Comparing whole UPNs would then plan a rename on every run.
+    """
+    return bool(first) and bool(second) and user_name_of(first) == user_name_of(second)
+
+
 def validate_upn(option, value):
     """A full UPN (``name@domain``) or a bare name that the default domain completes."""
     check_length(option, value, UPN_MAX_LENGTH)

@@ -100,6 +100,11 @@ class FakeRamClient:
         self.record("get_default_domain")
         return DOMAIN
 
+    def upn_for(self, name):
+        if not name or "@" in name:
+            return name
+        return "%s@%s" % (name, self.get_default_domain())
+
     def get_user(self, upn=None, user_id=None):
         self.record("get_user", upn=upn, user_id=user_id)
         if (upn is None) == (user_id is None):

@@ -16,8 +16,8 @@ from ansible_collections.aliyun.ram.plugins.module_utils.password import (
     check_password,
     generate_password,
     password_violations,
-    user_name_of,
 )
+from ansible_collections.aliyun.ram.plugins.module_utils.validation import same_logon_name, user_name_of
 
 STRICT = {
     "minimum_password_length": 12,
@@ -88,7 +88,14 @@ def test_user_name_check_uses_upn_prefix_only():
 def test_user_name_of():
     assert user_name_of("alice@corp.onaliyun.com") == "alice"
     assert user_name_of("alice") == "alice"
+    assert user_name_of("") == ""
     assert user_name_of(None) is None
+
+
+def test_same_logon_name_ignores_the_domain_only():
+    assert same_logon_name("alice@corp.onaliyun.com", "alice@corp.example.com")
+    assert not same_logon_name("alice@corp.onaliyun.com", "alicia@corp.onaliyun.com")
+    assert not same_logon_name(None, "alice") and not same_logon_name("", "")
 
 
 def test_option_name_can_be_chosen():

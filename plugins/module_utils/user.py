@@ -218,10 +218,6 @@ def _join(parts):
     return "%s and %s" % (", ".join(parts[:-1]), parts[-1])
 
 
-def managed_view(user, fields):
-    return dict((field, user.get(field)) for field in fields)
-
-
 def _plan_create(desired):
     upn = desired["user_principal_name"]
     display_name = desired.get("display_name")

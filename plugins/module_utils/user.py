@@ -16,9 +16,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
-
-from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, ValidationError
+from ansible_collections.aliyun.ram.plugins.module_utils.errors import ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan, reconcile, task_result
 from ansible_collections.aliyun.ram.plugins.module_utils import validation
 from ansible_collections.aliyun.ram.plugins.module_utils.validation import same_logon_name, user_name_of
@@ -32,14 +30,12 @@ PUBLIC_KEYS = (
     "user_id", "user_principal_name", "user_name", "display_name", "email", "mobile_phone", "comments",
     "create_date", "update_date", "last_login_date", "provision_type", "tags", "groups", "policies",
 )
-INCLUDE_CHOICES = ("login_profile", "groups", "policies")
 # What UpdateUser documents for each field an empty value would have to clear (fact sheet part 1, UpdateUser).
 UNCLEARABLE = {
     "comments": "IMS UpdateUser documents NewComments as 1 to 128 characters",
     "email": "IMS UpdateUser documents NewEmail as an e-mail address",
     "mobile_phone": "IMS UpdateUser documents NewMobilePhone as <country code>-<number>",
 }
-STATUS_CHOICES = ("active", "freeze")
 
 
 # ---------------------------------------------------------------- input
@@ -106,7 +102,7 @@ def desired_from_params(params, upn=None):
 # ---------------------------------------------------------------- read
 
 
-def _policy_refs(policies):
+def policy_refs(policies):
     refs = dict(((p["policy_type"], p["policy_name"]), {"policy_name": p["policy_name"], "policy_type": p["policy_type"]})
                 for p in policies)
     return [refs[key] for key in sorted(refs)]
@@ -117,7 +113,7 @@ def with_memberships(client, user):
     current = dict(user)
     upn = user["user_principal_name"]
     current["groups"] = sorted(g["group_name"] for g in client.list_groups_for_user(upn))
-    current["policies"] = _policy_refs(client.list_policies_for_user(user.get("user_name") or user_name_of(upn)))
+    current["policies"] = policy_refs(client.list_policies_for_user(user.get("user_name") or user_name_of(upn)))
     if current.get("tags") is None:
         current["tags"] = {}
     return current
@@ -339,7 +335,7 @@ def _plan_policies(plan, current, desired, target_upn, purge_policies):
     to_attach = [p for p in want if validation.policy_key(p) not in have_keys]
     to_detach = [p for p in have if validation.policy_key(p) not in want_keys] if purge_policies else []
     plan.before["policies"] = [dict(p) for p in have]
-    plan.after["policies"] = _policy_refs(list(want) + ([] if purge_policies else list(have)))
+    plan.after["policies"] = policy_refs(list(want) + ([] if purge_policies else list(have)))
     check_policy_quota(plan.after["policies"], target_upn)
     user_name = user_name_of(target_upn)
     for ref in to_detach:
@@ -471,72 +467,3 @@ def _ensure_absent(client, upn, user_id, force, check_mode, diff):
     plan = plan_user_deletion(current, attachments, force)
     reconcile(client, plan, check_mode, predict=lambda: None, reread=lambda: None)
     return build_result(plan, None, diff)
-
-
-# ---------------------------------------------------------------- info
-
-
-def find_users(client, name=None, user_id=None, name_prefix=None, name_regex=None, group=None, include=(), status=None):
-    """ram_user_info: one user (GetUser) or all users (ListUsers, every page, frozen ones too) filtered.
-
-    ``status`` (``active`` or ``freeze``) keeps only listed users in that state; GetUser does not report the
-    state, so a user looked up by name or ID has ``status`` None. Extra reads per ``include``.
-    """
-    if status is not None and status not in STATUS_CHOICES:
-        raise ValidationError("status", "must be one of %s" % ", ".join(STATUS_CHOICES))
-    if status is not None and (name or user_id):
-        raise ValidationError("status", "filters listed users only; it cannot be combined with name or user_id "
-                              "because GetUser does not report a user's status")
-    unknown = sorted(set(include or ()) - set(INCLUDE_CHOICES))
-    if unknown:
-        raise ValidationError("include", "unknown value(s) %s; choose from %s" % (", ".join(unknown), ", ".join(INCLUDE_CHOICES)))
-    if name is not None:
-        validation.validate_upn("name", name)
-    if user_id is not None:
-        validation.validate_user_id("user_id", user_id)
-    if group is not None:
-        validation.validate_group_name("group", group)
-    pattern = None
-    if name_regex is not None:
-        try:
-            pattern = re.compile(name_regex)
-        except re.error as exc:
-            raise ValidationError("name_regex", "is not a valid regular expression (%s)" % exc)
-
-    if name or user_id:
-        user = client.get_user(user_id=user_id) if user_id else client.get_user(upn=client.upn_for(name))
-        users = [user] if user is not None else []
-        if user is not None and name and user_id and not same_logon_name(user["user_principal_name"], name):
-            users = []
-    else:
-        users = client.list_users()
-        if status is not None:
-            users = [u for u in users if u.get("status") == status]
-    if name_prefix:
-        users = [u for u in users if (u.get("user_principal_name") or "").startswith(name_prefix)]
-    if pattern is not None:
-        users = [u for u in users if pattern.search(u.get("user_principal_name") or "")]
-    if group is not None:
-        try:
-            members = set(m.get("user_principal_name") for m in client.list_users_for_group(group))
-        except RamApiError as exc:
-            if exc.is_not_found():
-                raise ValidationError("group", "group %r does not exist" % group)
-            raise
-        users = [u for u in users if u.get("user_principal_name") in members]
-
-    result = []
-    for user in sorted(users, key=lambda u: u.get("user_principal_name") or ""):
-        item = dict((key, user.get(key)) for key in PUBLIC_KEYS if key not in ("groups", "policies"))
-        item["status"] = user.get("status")
-        if item["tags"] is None:
-            item["tags"] = {}
-        upn = user["user_principal_name"]
-        if "groups" in include:
-            item["groups"] = sorted(g["group_name"] for g in client.list_groups_for_user(upn))
-        if "policies" in include:
-            item["policies"] = _policy_refs(client.list_policies_for_user(user.get("user_name") or user_name_of(upn)))
-        if "login_profile" in include:
-            item["login_profile"] = client.get_login_profile(upn)
-        result.append(item)
-    return result

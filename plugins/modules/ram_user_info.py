@@ -204,7 +204,7 @@ users:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.aliyun.ram.plugins.module_utils.common import connection_argument_spec, run_module
-from ansible_collections.aliyun.ram.plugins.module_utils.user import INCLUDE_CHOICES, STATUS_CHOICES, find_users
+from ansible_collections.aliyun.ram.plugins.module_utils.user_info import INCLUDE_CHOICES, STATUS_CHOICES, find_users
 
 
 def argument_spec():
@@ -223,7 +223,6 @@ def argument_spec():
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    params = module.params
     run_module(module, lambda client, params: dict(changed=False, users=find_users(
         client, name=params["name"], user_id=params["user_id"], name_prefix=params["name_prefix"],
         name_regex=params["name_regex"], group=params["group"], include=params["include"],

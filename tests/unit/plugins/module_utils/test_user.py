@@ -11,6 +11,7 @@ import copy
 import pytest
 
 from ansible_collections.aliyun.ram.plugins.module_utils import user as user_mod
+from ansible_collections.aliyun.ram.plugins.module_utils import user_info
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import ValidationError
 from ansible_collections.aliyun.ram.tests.unit.plugins.module_utils.fake_ram_client import DOMAIN, FakeRamClient
 
@@ -396,11 +397,11 @@ def test_find_users_filters_and_includes(client):
         client.add_user(name)
     client.members.add(("alfred@" + DOMAIN, "dev"))
     client.user_policies.add(("alfred", "System", "ReadOnlyAccess"))
-    names = [u["user_principal_name"] for u in user_mod.find_users(client, name_prefix="al")]
+    names = [u["user_principal_name"] for u in user_info.find_users(client, name_prefix="al")]
     assert names == ["alfred@" + DOMAIN, "alice@" + DOMAIN]
-    names = [u["user_principal_name"] for u in user_mod.find_users(client, name_regex="^(bob|alice)@")]
+    names = [u["user_principal_name"] for u in user_info.find_users(client, name_regex="^(bob|alice)@")]
     assert names == ["alice@" + DOMAIN, "bob@" + DOMAIN]
-    users = user_mod.find_users(client, group="dev", include=["groups", "policies", "login_profile"])
+    users = user_info.find_users(client, group="dev", include=["groups", "policies", "login_profile"])
     assert [u["user_name"] for u in users] == ["alfred"]
     assert users[0]["groups"] == ["dev"]
     assert users[0]["policies"] == [{"policy_name": "ReadOnlyAccess", "policy_type": "System"}]
@@ -409,17 +410,17 @@ def test_find_users_filters_and_includes(client):
 
 def test_find_one_user_by_name_or_id(client):
     bob = client.add_user("bob")
-    assert [u["user_id"] for u in user_mod.find_users(client, name="bob")] == [bob["user_id"]]
-    assert [u["user_name"] for u in user_mod.find_users(client, user_id=bob["user_id"])] == ["bob"]
-    assert user_mod.find_users(client, name="nobody") == []
+    assert [u["user_id"] for u in user_info.find_users(client, name="bob")] == [bob["user_id"]]
+    assert [u["user_name"] for u in user_info.find_users(client, user_id=bob["user_id"])] == ["bob"]
+    assert user_info.find_users(client, name="nobody") == []
     assert "list_users" not in client.methods()
 
 
 def test_find_users_rejects_bad_regex_and_unknown_group(client):
     with pytest.raises(ValidationError):
-        user_mod.find_users(client, name_regex="(")
+        user_info.find_users(client, name_regex="(")
     with pytest.raises(ValidationError) as info:
-        user_mod.find_users(client, group="nosuch")
+        user_info.find_users(client, group="nosuch")
     assert info.value.option == "group"
 
 

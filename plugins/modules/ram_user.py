@@ -75,18 +75,6 @@ options:
         fails before any write otherwise, because UpdateUser documents no empty value and no Alibaba source says one
         clears the field.
     type: str
-  tags:
-    description:
-      - Tags as a dictionary of key and value; up to 20.
-      - Keys are 1 to 128 characters and must not start with C(acs:) or C(aliyun); values are at most 128 characters and
-        must not start with C(acs:). Neither may contain C(http://) or C(https://).
-      - Not managed when unset.
-    type: dict
-  purge_tags:
-    description:
-      - With O(tags), remove tags that O(tags) does not list. Has no effect without O(tags).
-    type: bool
-    default: true
   groups:
     description:
       - Names of the groups the user must belong to; a user can be in at most 5 groups.
@@ -137,6 +125,7 @@ seealso:
 extends_documentation_fragment:
   - aliyun.ram.connection
   - aliyun.ram.attributes
+  - aliyun.ram.tags
 """
 
 EXAMPLES = r"""

@@ -184,7 +184,11 @@ options:
     type: bool
     default: false
   purge_tags:
-    description: Remove from present users the tags that neither O(default_tags) nor O(users[].tags) name.
+    description:
+      - Remove from present users the tags that neither O(default_tags) nor O(users[].tags) name.
+      - V(false) by default, unlike the C(aliyun.ram.tags) modules such as M(aliyun.ram.ram_user). A baseline adds the
+        team's tags to people who may also carry tags that other teams or tools set (cost centres, projects); those
+        survive unless you decide that the baseline owns every tag. Preview with C(--check --diff) before turning it on.
     type: bool
     default: false
   delete_users:

@@ -12,7 +12,8 @@ import os
 import re
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
-CODE = sorted(glob.glob(os.path.join(ROOT, "tests", "emulator", "*.py")))
+# The gateway, the backend entry module and the backend's modules in tests/emulator/backend/.
+CODE = sorted(glob.glob(os.path.join(ROOT, "tests", "emulator", "**", "*.py"), recursive=True))
 TABLE = os.path.join(ROOT, "docs", "emulator-fidelity.md")
 CODE_ID = re.compile(r"ASSUMPTION\((A[0-9]{2})\)")
 ROW_ID = re.compile(r"^\| (A[0-9]{2}) \|", re.MULTILINE)

@@ -2,10 +2,6 @@
 # Copyright (c) aliyun.ram contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 
 class ModuleDocFragment(object):
     # Modules that change things: full check mode and diff mode support.

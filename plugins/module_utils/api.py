@@ -23,9 +23,6 @@ client did not create are never retried this way, so "absent" stays fast.
 One client may be shared by several threads (the batch engine does so).
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import threading
 import time

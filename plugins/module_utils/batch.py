@@ -30,9 +30,6 @@ on_create``), and leaves a disabled console login disabled unless
 people and the platform did.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import calendar
 import threading

@@ -7,9 +7,6 @@ The options here are documented once, in the ``aliyun.ram.connection`` doc
 fragment; keep the two in step.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import os
 import traceback
@@ -170,8 +167,8 @@ def fail_on_error(module, exc, msg=None):
     completed = list(getattr(exc, "completed", None) or [])
     partial = {"changed": True, "completed_actions": completed} if completed else {}
     if completed:
-        text = "%s (after %d change%s had been made: %s)" % (text, len(completed), "" if len(completed) == 1 else "s",
-                                                           "; ".join(completed))
+        plural = "" if len(completed) == 1 else "s"
+        text = "%s (after %d change%s had been made: %s)" % (text, len(completed), plural, "; ".join(completed))
     if isinstance(exc, RamApiError):
         module.fail_json(msg=text, error=exc.to_dict(), exception=exception, **partial)
     if isinstance(exc, RamError):

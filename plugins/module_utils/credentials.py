@@ -35,9 +35,6 @@ Temporary credentials (ECS role, assumed role) are fetched again when they expir
 Nothing here puts a secret or a token into a message, a repr or an exception.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import calendar
 import configparser

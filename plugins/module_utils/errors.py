@@ -7,10 +7,6 @@ Every message here may be shown to a user or written to a log, so no
 exception ever carries request parameters, headers or credentials.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 
 class RamError(Exception):
     """Base class; ``str(error)`` is always safe to show."""

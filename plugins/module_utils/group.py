@@ -7,9 +7,6 @@ No AnsibleModule here: plain functions that read, plan and apply. A no-op
 costs one GetGroup (two with ``rename_from``: the old name, then the new one).
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan, reconcile, task_result

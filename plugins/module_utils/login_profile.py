@@ -29,9 +29,6 @@ Summaries, warnings, errors and the before/after views carry at most the
 marker :data:`PASSWORD_MARKER`.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, RamError, ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.password import check_password

@@ -9,9 +9,6 @@ when the API did not send that field (so an absent ``Email`` is ``None``,
 distinct from an empty string).
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import re
 

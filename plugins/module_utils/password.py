@@ -14,9 +14,6 @@ screening (``intercept_risk_password_on_api``) can only be judged by the service
 Nothing in this module ever puts the password into a message.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import secrets
 import string

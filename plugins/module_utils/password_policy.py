@@ -12,9 +12,6 @@ full policy (current values merged with the desired ones) and reports only
 the fields that really change.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan, reconcile, task_result

@@ -18,9 +18,6 @@ of the steps that were applied before it, so the failure can say that
 something changed and what.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 from ansible_collections.aliyun.ram.plugins.module_utils.api import RamClient
 
@@ -140,4 +137,3 @@ def task_result(plan, name, value, diff=False, header=None, **extra):
     if diff:
         result["diff"] = plan.diff(before_header=header, after_header=header)
     return result
-

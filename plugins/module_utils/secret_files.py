@@ -20,9 +20,6 @@ Anything else is refused with :class:`~errors.ValidationError` naming the
 path and the rule, before the caller writes anything to the API.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import errno
 import os

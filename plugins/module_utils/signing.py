@@ -13,9 +13,6 @@ This file is standard library only: the RAM emulator under ``tests/emulator``
 imports it too, and the official test vectors guard both users.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import base64
 import binascii

@@ -28,9 +28,6 @@ HTTPS only, plain ``http://`` is refused for any host but loopback unless
 this collection logs or reports a URL.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import html
 import ipaddress

@@ -12,9 +12,6 @@ ListGroupsForUser and ListPoliciesForUser. GetGroup / GetPolicy run only for
 groups and policies that are about to be added.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan, reconcile, task_result

@@ -6,9 +6,6 @@
 Read-only; it shares the user's public shape with the user reconciler (``user.PUBLIC_KEYS``).
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import re
 

@@ -9,9 +9,6 @@ IMS 2019-08-15 and RAM 2015-05-01 references document; password rules live in
 ``password.py``.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import re
 

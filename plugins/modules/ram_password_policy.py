@@ -3,9 +3,6 @@
 # Copyright (c) aliyun.ram contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: ram_password_policy
@@ -200,9 +197,11 @@ def argument_spec():
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     desired = dict((field, module.params[field]) for field in POLICY_FIELDS)
-    run_module(module, lambda client, checked: ensure_password_policy(client, checked, check_mode=module.check_mode,
-                                                                     diff=module._diff),
-               validate=lambda: validate_password_policy(desired))
+
+    def task(client, checked):
+        return ensure_password_policy(client, checked, check_mode=module.check_mode, diff=module._diff)
+
+    run_module(module, task, validate=lambda: validate_password_policy(desired))
 
 
 if __name__ == "__main__":

@@ -3,9 +3,6 @@
 # Copyright (c) aliyun.ram contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: ram_user_baseline
@@ -419,9 +416,11 @@ def argument_spec():
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     options = BatchOptions(**dict((name, module.params[name]) for name in OPTION_NAMES))
-    run_module(module, lambda client, params: run_batch(client, params["users"], options, check_mode=module.check_mode,
-                                                         diff=module._diff),
-               finish=lambda summary: exit_with_summary(module, summary))
+
+    def task(client, params):
+        return run_batch(client, params["users"], options, check_mode=module.check_mode, diff=module._diff)
+
+    run_module(module, task, finish=lambda summary: exit_with_summary(module, summary))
 
 
 def exit_with_summary(module, summary):

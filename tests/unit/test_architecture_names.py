@@ -52,9 +52,8 @@ def test_every_name_the_page_calls_exists():
 def test_every_file_the_page_names_exists():
     with open(PAGE, encoding="utf-8") as handle:
         text = handle.read()
-    files = set(os.path.basename(path) for pattern in ("plugins/module_utils/*.py", "plugins/modules/*.py",
-                                                         "tests/emulator/*.py", "tests/tools/*.py")
-                for path in glob.glob(os.path.join(ROOT, pattern)))
+    patterns = ("plugins/module_utils/*.py", "plugins/modules/*.py", "tests/emulator/*.py", "tests/tools/*.py")
+    files = set(os.path.basename(path) for pattern in patterns for path in glob.glob(os.path.join(ROOT, pattern)))
     named = set(FILE.findall(text)) - {"setup.py"}
     unknown = sorted(name for name in named if name not in files and not name.startswith(("test_", "ram_")))
     assert unknown == [], "docs/architecture.md names files that do not exist: %s" % ", ".join(unknown)

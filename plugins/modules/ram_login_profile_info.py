@@ -10,7 +10,8 @@ short_description: Read the console login (login profile) of an Alibaba Cloud RA
 version_added: 0.1.0
 description:
   - Reads one RAM user's login profile with IMS GetLoginProfile.
-  - A user without a login profile is reported as RV(exists=false), not as an error.
+  - A user without a login profile is reported as RV(exists=false), not as an error. IMS publishes no error codes
+    for GetLoginProfile, so before saying so the module confirms with GetUser that the user exists.
   - A user that does not exist, missing permissions or any other API error fail the task.
 author:
   - aliyun.ram contributors (@aliyun-ram)

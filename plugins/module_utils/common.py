@@ -136,9 +136,15 @@ def client_from_params(params, environ=None, warn=None):
 
 
 def client_from_module(module):
-    """The RamClient for this task; fails the module when ``requests`` is missing."""
+    """The RamClient for this task; fails the module when ``requests`` is missing.
+
+    A module object with a ``ram_client()`` method (the controller path's stand-in for AnsibleModule, in
+    plugins/plugin_utils/controller_path.py) builds the client itself, from the task's environment."""
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
+    own_client = getattr(module, "ram_client", None)
+    if own_client is not None:
+        return own_client()
     return client_from_params(module.params, warn=module.warn)
 
 

@@ -23,9 +23,11 @@ client did not create are never retried this way, so "absent" stays fast.
 One client may be shared by several threads (the batch engine does so).
 """
 
+from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.normalize import (
@@ -42,6 +44,9 @@ from ansible_collections.aliyun.ram.plugins.module_utils.normalize import (
     unwrap_list,
 )
 from ansible_collections.aliyun.ram.plugins.module_utils.validation import user_name_of
+
+if TYPE_CHECKING:
+    from ansible_collections.aliyun.ram.plugins.module_utils.transport import Transport
 
 PASSWORD_POLICY_FIELDS = dict((snake_name(wire), wire) for wire in PASSWORD_POLICY_WIRE_NAMES)
 
@@ -63,7 +68,7 @@ NOT_YET_VISIBLE = {
 ALL_USER_STATUSES = "active,freeze"
 
 
-def tag_params(tags, prefix="Tag"):
+def tag_params(tags: dict[str, str] | None, prefix: str = "Tag") -> dict[str, str]:
     """``{k: v}`` -> ``Tag.1.Key``/``Tag.1.Value``... in key order (1-based, consecutive)."""
     params = {}
     for index, key in enumerate(sorted(tags or {}), start=1):
@@ -73,7 +78,7 @@ def tag_params(tags, prefix="Tag"):
     return params
 
 
-def repeat_params(name, values):
+def repeat_params(name: str, values: Iterable[str]) -> dict[str, str]:
     """``["a", "b"]`` -> ``{name.1: a, name.2: b}``."""
     return dict(("%s.%d" % (name, index), value) for index, value in enumerate(values, start=1))
 
@@ -86,7 +91,8 @@ def _entity_key(name):
 class RamClient:
     """Typed calls over a :class:`~transport.Transport` (or anything with the same ``call``)."""
 
-    def __init__(self, transport, page_size=100, clock=time.monotonic, sleep=time.sleep):
+    def __init__(self, transport: Transport, page_size: int = 100, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.transport = transport
         self.page_size = page_size
         self._clock = clock
@@ -95,7 +101,7 @@ class RamClient:
         self._default_domain = None
         self._created_lock = threading.Lock()
         # (kind, lower-case name) -> clock() of our successful create
-        self._created = {}
+        self._created: dict[tuple[str, str], float] = {}
 
     # --- helpers ------------------------------------------------------------------
 
@@ -195,7 +201,7 @@ class RamClient:
 
     # --- account ------------------------------------------------------------------
 
-    def get_default_domain(self):
+    def get_default_domain(self) -> str:
         """The account's default domain (``<alias>.onaliyun.com``); asked once per client."""
         with self._domain_lock:
             if self._default_domain is None:
@@ -204,7 +210,7 @@ class RamClient:
                     raise RamApiError("InvalidResponse", "GetDefaultDomain returned no domain", action="GetDefaultDomain")
             return self._default_domain
 
-    def upn_for(self, name):
+    def upn_for(self, name: str | None) -> str | None:
         """``alice`` -> ``alice@<default domain>``; a full UPN (with ``@``), ``None`` or ``""`` is kept as it is."""
         if not name or "@" in name:
             return name
@@ -212,11 +218,12 @@ class RamClient:
 
     # --- users --------------------------------------------------------------------
 
-    def get_user(self, upn=None, user_id=None):
+    def get_user(self, upn: str | None = None, user_id: str | None = None) -> dict[str, Any] | None:
         ident = self._one_user_id(upn, user_id)
         return self._get_or_none(lambda: normalize_user(self._call("ims", "GetUser", **ident).get("User")))
 
-    def create_user(self, upn, display_name, email=None, mobile_phone=None, comments=None, tags=None):
+    def create_user(self, upn: str, display_name: str, email: str | None = None, mobile_phone: str | None = None,
+                    comments: str | None = None, tags: dict[str, str] | None = None) -> dict[str, Any]:
         params = {"UserPrincipalName": upn, "DisplayName": display_name, "Email": email,
                   "MobilePhone": mobile_phone, "Comments": comments}
         params.update(tag_params(tags))
@@ -227,8 +234,9 @@ class RamClient:
         self._remember_created("user", upn)
         return user
 
-    def update_user(self, upn=None, user_id=None, new_upn=None, new_display_name=None, new_email=None,
-                    new_mobile_phone=None, new_comments=None):
+    def update_user(self, upn: str | None = None, user_id: str | None = None, new_upn: str | None = None,
+                    new_display_name: str | None = None, new_email: str | None = None, new_mobile_phone: str | None = None,
+                    new_comments: str | None = None) -> dict[str, Any]:
         """Change only the fields given (not ``None``); ``""`` is sent and clears a field."""
         params = self._one_user_id(upn, user_id)
         params.update({"NewUserPrincipalName": new_upn, "NewDisplayName": new_display_name, "NewEmail": new_email,
@@ -239,74 +247,74 @@ class RamClient:
             self._remember_created("user", new_upn)
         return user
 
-    def delete_user(self, upn):
+    def delete_user(self, upn: str) -> None:
         self._converging_delete(lambda: self._call("ims", "DeleteUser", UserPrincipalName=upn))
 
-    def list_users(self, status=ALL_USER_STATUSES):
+    def list_users(self, status: str | None = ALL_USER_STATUSES) -> list[dict[str, Any]]:
         """Every user, frozen ones included unless ``status`` says otherwise (ListUsers alone shows only active ones)."""
         raws = self._paged("ims", "ListUsers", "Users", "User", {"Status": status} if status else None)
         return [normalize_user(raw) for raw in raws]
 
-    def tag_user(self, upn, tags):
+    def tag_user(self, upn: str, tags: dict[str, str]) -> None:
         params = {"ResourceType": "user", "ResourcePrincipalName.1": upn}
         params.update(tag_params(tags))
         self._send("ims", "TagResources", params)
 
-    def untag_user(self, upn, keys):
+    def untag_user(self, upn: str, keys: Iterable[str]) -> None:
         params = {"ResourceType": "user", "ResourcePrincipalName.1": upn}
         params.update(repeat_params("TagKey", sorted(keys)))
         self._send("ims", "UntagResources", params)
 
     # --- group membership and policies of a user -------------------------------
 
-    def list_groups_for_user(self, upn):
+    def list_groups_for_user(self, upn: str) -> list[dict[str, Any]]:
         answer = self._call("ims", "ListGroupsForUser", UserPrincipalName=upn)
         return [normalize_group(raw, membership=True) for raw in unwrap_list(answer, "Groups", "Group")]
 
-    def add_user_to_group(self, upn, group_name):
+    def add_user_to_group(self, upn: str, group_name: str) -> None:
         def add():
             self._call("ims", "AddUserToGroup", UserPrincipalName=upn, GroupName=group_name)
             return True
         self._converging_create(add, lambda: True)
 
-    def remove_user_from_group(self, upn, group_name):
+    def remove_user_from_group(self, upn: str, group_name: str) -> None:
         self._converging_delete(lambda: self._call("ims", "RemoveUserFromGroup", UserPrincipalName=upn, GroupName=group_name))
 
-    def list_policies_for_user(self, user_name):
+    def list_policies_for_user(self, user_name: str) -> list[dict[str, Any]]:
         """RAM names the user by ``UserName`` (the UPN prefix); a full UPN is cut down to it."""
         answer = self._call("ram", "ListPoliciesForUser", UserName=user_name_of(user_name))
         return [normalize_policy(raw) for raw in unwrap_list(answer, "Policies", "Policy")]
 
-    def attach_policy_to_user(self, user_name, policy_name, policy_type):
+    def attach_policy_to_user(self, user_name: str, policy_name: str, policy_type: str) -> None:
         def attach():
             self._call("ram", "AttachPolicyToUser", UserName=user_name_of(user_name), PolicyName=policy_name,
                        PolicyType=policy_type)
             return True
         self._converging_create(attach, lambda: True)
 
-    def detach_policy_from_user(self, user_name, policy_name, policy_type):
+    def detach_policy_from_user(self, user_name: str, policy_name: str, policy_type: str) -> None:
         self._converging_delete(lambda: self._call("ram", "DetachPolicyFromUser", UserName=user_name_of(user_name),
                                                    PolicyName=policy_name, PolicyType=policy_type))
 
-    def get_policy(self, policy_name, policy_type):
+    def get_policy(self, policy_name: str, policy_type: str) -> dict[str, Any] | None:
         return self._get_or_none(
             lambda: normalize_policy(self._call("ram", "GetPolicy", PolicyName=policy_name, PolicyType=policy_type).get("Policy")))
 
     # --- access keys and MFA --------------------------------------------------------
 
-    def list_access_keys(self, upn):
+    def list_access_keys(self, upn: str) -> list[dict[str, Any]]:
         answer = self._call("ims", "ListAccessKeys", UserPrincipalName=upn)
         return [normalize_access_key(raw) for raw in unwrap_list(answer, "AccessKeys", "AccessKey")]
 
-    def delete_access_key(self, upn, access_key_id):
+    def delete_access_key(self, upn: str, access_key_id: str) -> None:
         self._converging_delete(lambda: self._call("ims", "DeleteAccessKey", UserPrincipalName=upn,
                                                    UserAccessKeyId=access_key_id))
 
-    def get_user_mfa_info(self, upn):
+    def get_user_mfa_info(self, upn: str) -> dict[str, Any] | None:
         """``None`` when the user or the MFA device does not exist."""
         return self._get_or_none(lambda: normalize_mfa_info(self._call("ims", "GetUserMFAInfo", UserPrincipalName=upn)))
 
-    def unbind_mfa_device(self, upn):
+    def unbind_mfa_device(self, upn: str) -> None:
         self._converging_delete(lambda: self._call("ims", "UnbindMFADevice", UserPrincipalName=upn))
 
     # --- login profiles --------------------------------------------------------------
@@ -316,32 +324,34 @@ class RamClient:
         return {"UserPrincipalName": upn, "Password": password, "PasswordResetRequired": password_reset_required,
                 "MFABindRequired": mfa_bind_required, "Status": status}
 
-    def get_login_profile(self, upn):
+    def get_login_profile(self, upn: str) -> dict[str, Any] | None:
         """The profile, or None when the user has none; a missing user raises ``EntityNotExist.User``."""
         return self._get_or_none(
             lambda: normalize_login_profile(self._call("ims", "GetLoginProfile", UserPrincipalName=upn).get("LoginProfile")),
             absent_code="EntityNotExist.User.LoginProfile")
 
-    def create_login_profile(self, upn, password=None, password_reset_required=None, mfa_bind_required=None, status=None):
+    def create_login_profile(self, upn: str, password: str | None = None, password_reset_required: bool | None = None,
+                             mfa_bind_required: bool | None = None, status: str | None = None) -> dict[str, Any]:
         params = self._login_profile_params(upn, password, password_reset_required, mfa_bind_required, status)
 
         def create():
             return normalize_login_profile(self._send("ims", "CreateLoginProfile", params).get("LoginProfile"))
         return self._converging_create(create, lambda: self.get_login_profile(upn))
 
-    def update_login_profile(self, upn, password=None, password_reset_required=None, mfa_bind_required=None, status=None):
+    def update_login_profile(self, upn: str, password: str | None = None, password_reset_required: bool | None = None,
+                             mfa_bind_required: bool | None = None, status: str | None = None) -> dict[str, Any]:
         params = self._login_profile_params(upn, password, password_reset_required, mfa_bind_required, status)
         return normalize_login_profile(self._send("ims", "UpdateLoginProfile", params).get("LoginProfile"))
 
-    def delete_login_profile(self, upn):
+    def delete_login_profile(self, upn: str) -> None:
         self._converging_delete(lambda: self._call("ims", "DeleteLoginProfile", UserPrincipalName=upn))
 
     # --- password policy ---------------------------------------------------------------
 
-    def get_password_policy(self):
+    def get_password_policy(self) -> dict[str, Any]:
         return normalize_password_policy(self._call("ims", "GetPasswordPolicy").get("PasswordPolicy"))
 
-    def set_password_policy(self, **fields):
+    def set_password_policy(self, **fields: Any) -> dict[str, Any]:
         """Set the given fields (snake_case names, e.g. ``minimum_password_length=12``); ``None`` is not sent."""
         params = {}
         for name, value in fields.items():
@@ -352,10 +362,10 @@ class RamClient:
 
     # --- groups ----------------------------------------------------------------------
 
-    def get_group(self, group_name):
+    def get_group(self, group_name: str) -> dict[str, Any] | None:
         return self._get_or_none(lambda: normalize_group(self._call("ims", "GetGroup", GroupName=group_name).get("Group")))
 
-    def create_group(self, group_name, display_name=None, comments=None):
+    def create_group(self, group_name: str, display_name: str | None = None, comments: str | None = None) -> dict[str, Any]:
         def create():
             answer = self._call("ims", "CreateGroup", GroupName=group_name, DisplayName=display_name, Comments=comments)
             return normalize_group(answer.get("Group"))
@@ -363,40 +373,42 @@ class RamClient:
         self._remember_created("group", group_name)
         return group
 
-    def update_group(self, group_name, new_group_name=None, new_display_name=None, new_comments=None):
+    def update_group(self, group_name: str, new_group_name: str | None = None, new_display_name: str | None = None,
+                     new_comments: str | None = None) -> dict[str, Any]:
         answer = self._call("ims", "UpdateGroup", GroupName=group_name, NewGroupName=new_group_name,
                             NewDisplayName=new_display_name, NewComments=new_comments)
         if new_group_name:
             self._remember_created("group", new_group_name)
         return normalize_group(answer.get("Group"))
 
-    def delete_group(self, group_name):
+    def delete_group(self, group_name: str) -> None:
         self._converging_delete(lambda: self._call("ims", "DeleteGroup", GroupName=group_name))
 
-    def list_groups(self):
+    def list_groups(self) -> list[dict[str, Any]]:
         return [normalize_group(raw) for raw in self._paged("ims", "ListGroups", "Groups", "Group")]
 
-    def list_users_for_group(self, group_name):
+    def list_users_for_group(self, group_name: str) -> list[dict[str, Any]]:
         raws = self._paged("ims", "ListUsersForGroup", "Users", "User", {"GroupName": group_name})
         return [normalize_group_member(raw) for raw in raws]
 
-    def list_policies_for_group(self, group_name):
+    def list_policies_for_group(self, group_name: str) -> list[dict[str, Any]]:
         answer = self._call("ram", "ListPoliciesForGroup", GroupName=group_name)
         return [normalize_policy(raw) for raw in unwrap_list(answer, "Policies", "Policy")]
 
-    def attach_policy_to_group(self, group_name, policy_name, policy_type):
+    def attach_policy_to_group(self, group_name: str, policy_name: str, policy_type: str) -> None:
         def attach():
             self._call("ram", "AttachPolicyToGroup", GroupName=group_name, PolicyName=policy_name, PolicyType=policy_type)
             return True
         self._converging_create(attach, lambda: True)
 
-    def detach_policy_from_group(self, group_name, policy_name, policy_type):
+    def detach_policy_from_group(self, group_name: str, policy_name: str, policy_type: str) -> None:
         self._converging_delete(lambda: self._call("ram", "DetachPolicyFromGroup", GroupName=group_name,
                                                    PolicyName=policy_name, PolicyType=policy_type))
 
     # --- STS ---------------------------------------------------------------------------
 
-    def assume_role(self, role_arn, session_name, duration_seconds=3600, external_id=None, policy=None):
+    def assume_role(self, role_arn: str, session_name: str, duration_seconds: int = 3600, external_id: str | None = None,
+                    policy: str | None = None) -> dict[str, str | None]:
         """STS AssumeRole; the result holds a secret and a token, so callers must never show it."""
         answer = self._call("sts", "AssumeRole", RoleArn=role_arn, RoleSessionName=session_name,
                             DurationSeconds=duration_seconds, ExternalId=external_id, Policy=policy)

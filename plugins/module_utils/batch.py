@@ -30,11 +30,13 @@ on_create``), and leaves a disabled console login disabled unless
 people and the platform did.
 """
 
+from __future__ import annotations
 
 import calendar
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ansible_collections.aliyun.ram.plugins.module_utils import login_profile as profile_reconciler
 from ansible_collections.aliyun.ram.plugins.module_utils import user as user_reconciler
@@ -43,6 +45,9 @@ from ansible_collections.aliyun.ram.plugins.module_utils.password import generat
 from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan
 from ansible_collections.aliyun.ram.plugins.module_utils.secret_files import PasswordVault
 from ansible_collections.aliyun.ram.plugins.module_utils.validation import user_name_of
+
+if TYPE_CHECKING:
+    from ansible_collections.aliyun.ram.plugins.module_utils.api import RamClient
 
 ACTIONS = ("created", "updated", "disabled", "deleted", "unchanged", "failed")
 STATES = ("present", "absent")
@@ -61,11 +66,13 @@ REDACTED = "********"
 class BatchOptions:
     """The settings that apply to every user of one run (the module's top-level options)."""
 
-    def __init__(self, mfa_bind_required=True, password_reset_required=True, default_groups=None,
-                 default_policies=None, default_tags=None, purge_groups=False, purge_policies=False,
-                 purge_tags=False, delete_users=False, password_dir=None, max_concurrency=DEFAULT_MAX_CONCURRENCY,
-                 known_groups=None, enforce_login_flags="on_create", enable_disabled_logins=False,
-                 default_console_login=None):
+    def __init__(self, mfa_bind_required: bool = True, password_reset_required: bool = True,
+                 default_groups: Iterable[str] | None = None, default_policies: Iterable[Any] | None = None,
+                 default_tags: dict[str, Any] | None = None, purge_groups: bool = False, purge_policies: bool = False,
+                 purge_tags: bool = False, delete_users: bool = False, password_dir: str | None = None,
+                 max_concurrency: int | None = DEFAULT_MAX_CONCURRENCY, known_groups: Iterable[str] | None = None,
+                 enforce_login_flags: str | None = "on_create", enable_disabled_logins: bool = False,
+                 default_console_login: bool | None = None) -> None:
         self.mfa_bind_required = mfa_bind_required
         self.password_reset_required = password_reset_required
         self.enforce_login_flags = enforce_login_flags or "on_create"
@@ -89,8 +96,9 @@ class UserSpec:
 
     __slots__ = ("index", "name", "state", "console_login", "password", "params", "login_flags", "enforce_login_flags")
 
-    def __init__(self, index, name, state, console_login, password, params, login_flags=None,
-                 enforce_login_flags="on_create"):
+    def __init__(self, index: int, name: str, state: str, console_login: bool | None, password: str | None,
+                 params: dict[str, Any], login_flags: dict[str, bool] | None = None,
+                 enforce_login_flags: str = "on_create") -> None:
         self.index = index
         self.name = name
         self.state = state
@@ -107,7 +115,7 @@ class UserSpec:
         return "UserSpec(%s, %s)" % (self.name, self.state)
 
     @property
-    def needs_password_file(self):
+    def needs_password_file(self) -> bool:
         """True when a console login without a given password is asked for (a password may be generated)."""
         return self.state == "present" and self.console_login is True and not self.password
 
@@ -131,7 +139,7 @@ def _managed_list(defaults, own, purge):
     return _merge_names(defaults, own)
 
 
-def build_spec(index, entry, options):
+def build_spec(index: int, entry: Any, options: BatchOptions) -> UserSpec:
     """Merge ``options`` into one ``users`` entry and check it locally; raise :class:`ValidationError`."""
     where = "users[%d]" % index
     if not isinstance(entry, dict):
@@ -167,7 +175,7 @@ def build_spec(index, entry, options):
         raise ValidationError("%s.enforce_login_flags" % where,
                               "must be one of %s" % ", ".join(profile_reconciler.ENFORCE_FLAGS_CHOICES))
 
-    params = dict((field, entry.get(field)) for field in USER_FIELDS)
+    params: dict[str, Any] = dict((field, entry.get(field)) for field in USER_FIELDS)
     params["name"] = name
     params["groups"] = _managed_list(options.default_groups, entry.get("groups"), options.purge_groups)
     params["policies"] = _managed_list(options.default_policies, entry.get("policies"), options.purge_policies)
@@ -182,14 +190,14 @@ def build_spec(index, entry, options):
     return UserSpec(index, name, state, console_login, password, params, login_flags, enforce)
 
 
-def build_specs(entries, options):
+def build_specs(entries: Any, options: BatchOptions) -> list[UserSpec]:
     """Every entry checked before any API call; a user listed twice is refused."""
     if not isinstance(entries, list):
         raise ValidationError("users", "must be a list")
     if options.enforce_login_flags not in profile_reconciler.ENFORCE_FLAGS_CHOICES:
         raise ValidationError("enforce_login_flags", "must be one of %s" % ", ".join(profile_reconciler.ENFORCE_FLAGS_CHOICES))
     specs = []
-    seen = {}
+    seen: dict[str, int] = {}
     for index, entry in enumerate(entries):
         spec = build_spec(index, entry, options)
         key = user_name_of(spec.name).lower()
@@ -241,10 +249,10 @@ class SharedLookups:
     count as existing without a call.
     """
 
-    def __init__(self, client, known_groups=None):
+    def __init__(self, client: RamClient, known_groups: Iterable[str] | None = None) -> None:
         self._client = client
         self._lock = threading.Lock()
-        self._cache = {}
+        self._cache: dict[tuple[str, ...], _Once] = {}
         for group_name in known_groups or []:
             once = self._entry(("group", group_name))
             once.get(lambda name=group_name: {"group_name": name})
@@ -259,14 +267,14 @@ class SharedLookups:
                 once = self._cache[key] = _Once()
             return once
 
-    def get_group(self, group_name):
+    def get_group(self, group_name: str) -> dict[str, Any] | None:
         return self._entry(("group", group_name)).get(lambda: self._client.get_group(group_name))
 
-    def get_policy(self, policy_name, policy_type):
+    def get_policy(self, policy_name: str, policy_type: str) -> dict[str, Any] | None:
         return self._entry(("policy", policy_type, policy_name)).get(
             lambda: self._client.get_policy(policy_name, policy_type))
 
-    def get_password_policy(self):
+    def get_password_policy(self) -> dict[str, Any]:
         return self._entry(("password_policy",)).get(self._client.get_password_policy)
 
 
@@ -276,32 +284,32 @@ class SharedLookups:
 class UserOutcome:
     """What happened (or, in check mode, would happen) to one user."""
 
-    def __init__(self, spec):
+    def __init__(self, spec: UserSpec) -> None:
         self.spec = spec
-        self.upn = None
-        self.action = None
-        self.plan = None
-        self.done = []
-        self.error = None
-        self.generated_password = None
+        self.upn: str | None = None
+        self.action: str | None = None
+        self.plan: Plan | None = None
+        self.done: list[str] = []
+        self.error: dict[str, Any] | None = None
+        self.generated_password: str | None = None
         # the generated password came from a pending file an earlier run left (the file already holds it)
         self.reuses_pending = False
-        self.planned_password_file = None
-        self.password_file = None
+        self.planned_password_file: str | None = None
+        self.password_file: str | None = None
         self.orphan_password = False
-        self.recovery_warning = None
+        self.recovery_warning: str | None = None
         # an existing console login that is disabled (by an admin or for inactivity) and left so
         self.login_left_disabled = False
 
     @property
-    def changed(self):
+    def changed(self) -> bool:
         if self.error is not None:
             return bool(self.done)
         return bool(self.plan is not None and self.plan.changed)
 
-    def result(self, check_mode):
+    def result(self, check_mode: bool) -> dict[str, Any]:
         plan = self.plan or Plan()
-        result = {
+        result: dict[str, Any] = {
             "name": self.spec.name,
             "user_principal_name": self.upn,
             "state": self.spec.state,
@@ -321,7 +329,7 @@ class UserOutcome:
             result["error"] = self.error
         return result
 
-    def diff(self):
+    def diff(self) -> dict[str, Any]:
         header = "user %s" % (self.upn or self.spec.name)
         plan = self.plan
         return {"before_header": header, "after_header": header, "before": plan.before, "after": plan.after}
@@ -330,7 +338,7 @@ class UserOutcome:
 class BatchRun:
     """One run over every user; see :func:`run_batch`."""
 
-    def __init__(self, client, specs, options, check_mode=False):
+    def __init__(self, client: RamClient, specs: list[UserSpec], options: BatchOptions, check_mode: bool = False) -> None:
         self.client = SharedLookups(client, options.known_groups)
         self.specs = specs
         self.options = options
@@ -339,7 +347,7 @@ class BatchRun:
 
     # -- planning ---------------------------------------------------------------
 
-    def plan_present(self, outcome):
+    def plan_present(self, outcome: UserOutcome) -> Plan:
         spec = outcome.spec
         desired = user_reconciler.desired_from_params(spec.params, outcome.upn)
         current = user_reconciler.read_user(self.client, upn=outcome.upn)
@@ -418,7 +426,7 @@ class BatchRun:
             "left as it is: remove it once you know it is stale" % (
                 outcome.upn, self.vault.pending_path_for(outcome.upn), profile.get("update_date") or "an unknown time"))
 
-    def plan_absent(self, outcome):
+    def plan_absent(self, outcome: UserOutcome) -> Plan:
         current = user_reconciler.read_user(self.client, upn=outcome.upn)
         if current is None:
             outcome.action = "unchanged"
@@ -460,7 +468,7 @@ class BatchRun:
 
     # -- one unit of work -------------------------------------------------------
 
-    def process(self, spec):
+    def process(self, spec: UserSpec) -> UserOutcome:
         outcome = UserOutcome(spec)
         try:
             outcome.upn = self.client.upn_for(spec.name)
@@ -517,7 +525,7 @@ class BatchRun:
 
     # -- the whole run ------------------------------------------------------------
 
-    def run(self):
+    def run(self) -> list[UserOutcome]:
         if self.vault is not None:
             # before any API write: a directory that breaks a rule stops the whole run
             if self.check_mode or not any(spec.needs_password_file for spec in self.specs):
@@ -572,11 +580,11 @@ def _error_dict(exc, outcome):
     return error
 
 
-def summarize(outcomes, check_mode=False, diff=False):
+def summarize(outcomes: list[UserOutcome], check_mode: bool = False, diff: bool = False) -> dict[str, Any]:
     """The module result (without ``failed``/``msg``): changed, users, counts and the diff list."""
     counts = dict((action, 0) for action in ACTIONS)
     users = []
-    diffs = []
+    diffs: list[dict[str, Any]] = []
     for outcome in outcomes:
         result = outcome.result(check_mode)
         counts[result["action"]] += 1
@@ -590,7 +598,7 @@ def summarize(outcomes, check_mode=False, diff=False):
     return summary
 
 
-def failure_message(summary):
+def failure_message(summary: dict[str, Any]) -> str | None:
     failed = [user["name"] for user in summary["users"] if user["action"] == "failed"]
     if not failed:
         return None
@@ -598,7 +606,8 @@ def failure_message(summary):
         len(failed), len(summary["users"]), _list_names(failed, limit=10))
 
 
-def run_batch(client, entries, options, check_mode=False, diff=False):
+def run_batch(client: RamClient, entries: Any, options: BatchOptions, check_mode: bool = False,
+              diff: bool = False) -> dict[str, Any]:
     """Validate every entry, then reconcile the users on a pool of ``options.max_concurrency`` threads.
 
     Raises :class:`ValidationError` (before any API call) for bad input. Per-user

@@ -7,9 +7,11 @@ The options here are documented once, in the ``aliyun.ram.connection`` doc
 fragment; keep the two in step.
 """
 
+from __future__ import annotations
 
 import os
 import traceback
+from typing import TYPE_CHECKING, Any, Callable, Mapping, NoReturn
 
 from ansible.module_utils.basic import missing_required_lib
 
@@ -34,6 +36,11 @@ try:
 except ImportError:  # pragma: no cover - reported through missing_required_lib
     requests = None
 
+if TYPE_CHECKING:
+    from ansible.module_utils.basic import AnsibleModule
+
+    from ansible_collections.aliyun.ram.plugins.module_utils.credentials import Credentials
+
 # The credential options resolve_credentials reads (None when unset).
 CREDENTIAL_OPTIONS = (
     "access_key_id", "access_key_secret", "security_token", "profile", "ecs_role_name",
@@ -45,7 +52,7 @@ ENDPOINT_OPTIONS = {"ims": "ims_endpoint", "ram": "ram_endpoint", "sts": "sts_en
 DEFAULT_POOL_SIZE = 10
 
 
-def connection_argument_spec():
+def connection_argument_spec() -> dict[str, dict[str, Any]]:
     """The connection options every module accepts; merge the module's own options over a fresh copy."""
     return dict(
         access_key_id=dict(type="str", aliases=["alicloud_access_key"], no_log=False),
@@ -70,7 +77,7 @@ def connection_argument_spec():
     )
 
 
-def transport_settings(params):
+def transport_settings(params: Mapping[str, Any]) -> dict[str, Any]:
     """The Transport keyword arguments (other than credentials) that the module options select.
 
     Raises :class:`ValidationError` naming the option for a value no call could use.
@@ -93,7 +100,7 @@ def transport_settings(params):
     )
 
 
-def make_sts_call(settings):
+def make_sts_call(settings: dict[str, Any]) -> Callable[[Credentials, dict[str, Any]], dict[str, Any]]:
     """An ``sts_call(credentials, params)`` that runs STS AssumeRole with those credentials through a Transport."""
     def sts_call(credentials, params):
         transport = Transport(FixedCredentials(credentials), **settings)
@@ -104,7 +111,7 @@ def make_sts_call(settings):
     return sts_call
 
 
-def insecure_setting_warnings(settings, environ):
+def insecure_setting_warnings(settings: Mapping[str, Any], environ: Mapping[str, str] | None) -> list[str]:
     """Warnings for the settings that expose requests: unchecked TLS, plain HTTP to a host other than loopback."""
     warnings = []
     if not settings["validate_certs"]:
@@ -116,7 +123,8 @@ def insecure_setting_warnings(settings, environ):
     return warnings
 
 
-def client_from_params(params, environ=None, warn=None):
+def client_from_params(params: Mapping[str, Any], environ: Mapping[str, str] | None = None,
+                       warn: Callable[[str], None] | None = None) -> RamClient:
     """Build a :class:`RamClient` from module-style ``params``; ``warn(msg)`` reports insecure settings.
 
     Every setting is checked before credentials are looked up, so a bad one fails before any call.
@@ -135,7 +143,7 @@ def client_from_params(params, environ=None, warn=None):
     return RamClient(Transport(provider, **settings))
 
 
-def client_from_module(module):
+def client_from_module(module: AnsibleModule) -> RamClient:
     """The RamClient for this task; fails the module when ``requests`` is missing.
 
     A module object with a ``ram_client()`` method (the controller path's stand-in for AnsibleModule, in
@@ -148,7 +156,7 @@ def client_from_module(module):
     return client_from_params(module.params, warn=module.warn)
 
 
-def safe_traceback(exc):
+def safe_traceback(exc: BaseException) -> str:
     """The traceback of ``exc`` for ``fail_json``, holding no text that could be a secret.
 
     Ansible would otherwise format the pending exception with its whole chain, and a RamError is often
@@ -163,7 +171,7 @@ def safe_traceback(exc):
     return "".join(lines)
 
 
-def fail_on_error(module, exc, msg=None):
+def fail_on_error(module: AnsibleModule, exc: BaseException, msg: str | None = None) -> NoReturn:
     """Fail the task for ``exc``; never returns. The message and traceback are safe to show (no secret)."""
     text = str(exc)
     if msg:
@@ -183,7 +191,9 @@ def fail_on_error(module, exc, msg=None):
     module.fail_json(msg="%s: unexpected %s" % (msg or "internal error", type(exc).__name__), exception=exception, **partial)
 
 
-def run_module(module, task, validate=None, finish=None):
+def run_module(module: AnsibleModule, task: Callable[[RamClient, Any], dict[str, Any]],
+               validate: Callable[[], Any] | None = None,
+               finish: Callable[[dict[str, Any]], None] | None = None) -> None:
     """Run one module task and end the module; never returns.
 
     ``validate()`` runs first: the module's one validation of its input, which needs no connection and so fails

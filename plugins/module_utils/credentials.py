@@ -35,6 +35,7 @@ Temporary credentials (ECS role, assumed role) are fetched again when they expir
 Nothing here puts a secret or a token into a message, a repr or an exception.
 """
 
+from __future__ import annotations
 
 import calendar
 import configparser
@@ -43,6 +44,7 @@ import json
 import os
 import re
 import threading
+from typing import Any, Callable, Mapping
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import CredentialError, ValidationError
 
@@ -91,8 +93,14 @@ class Credentials:
     """One immutable set of credentials; its repr shows the key id, source and expiry only."""
 
     __slots__ = ("access_key_id", "access_key_secret", "security_token", "expiration", "source")
+    access_key_id: str
+    access_key_secret: str
+    security_token: str | None
+    expiration: datetime.datetime | None
+    source: str
 
-    def __init__(self, access_key_id, access_key_secret, security_token=None, expiration=None, source=""):
+    def __init__(self, access_key_id: str, access_key_secret: str, security_token: str | None = None,
+                 expiration: datetime.datetime | None = None, source: str = "") -> None:
         if expiration is not None and expiration.tzinfo is None:
             raise ValueError("expiration must be a timezone-aware datetime")
         for name, value in (("access_key_id", access_key_id), ("access_key_secret", access_key_secret),
@@ -123,7 +131,7 @@ class Credentials:
 
     __str__ = __repr__
 
-    def expires_within(self, margin, now):
+    def expires_within(self, margin: datetime.timedelta, now: datetime.datetime) -> bool:
         """True when these credentials expire before ``now + margin`` (never for long-term keys)."""
         return self.expiration is not None and self.expiration - margin <= now
 
@@ -135,7 +143,8 @@ class CredentialsProvider:
     while the cached credentials have not yet expired, the cached ones are still used.
     """
 
-    def __init__(self, fetch, initial=None, clock=None, margin=REFRESH_MARGIN):
+    def __init__(self, fetch: Callable[[], Credentials], initial: Credentials | None = None,
+                 clock: Callable[[], datetime.datetime] | None = None, margin: datetime.timedelta = REFRESH_MARGIN) -> None:
         self._fetch = fetch
         self._current = initial
         self._clock = clock or _utcnow
@@ -143,7 +152,7 @@ class CredentialsProvider:
         self._forced = False
         self._lock = threading.Lock()
 
-    def get(self):
+    def get(self) -> Credentials:
         with self._lock:
             current = self._current
             now = self._clock()
@@ -159,7 +168,7 @@ class CredentialsProvider:
             self._forced = False
             return fresh
 
-    def invalidate(self):
+    def invalidate(self) -> None:
         """Make the next :meth:`get` fetch new credentials (for example after ``InvalidSecurityToken.Expired``)."""
         with self._lock:
             self._forced = True
@@ -209,7 +218,7 @@ class _Lookup:
         return self._http
 
 
-def metadata_session():
+def metadata_session() -> requests.Session:
     """A requests session for the metadata service that ignores the environment (proxies, .netrc)."""
     session = requests.Session()
     session.trust_env = False
@@ -217,7 +226,7 @@ def metadata_session():
     return session
 
 
-def parse_expiration(value):
+def parse_expiration(value: str | None) -> datetime.datetime:
     """Parse an API timestamp such as ``2025-01-01T00:00:00Z`` into an aware datetime (UTC if no offset)."""
     match = _ISO_TIME_PATTERN.fullmatch((value or "").strip())
     if not match:
@@ -246,7 +255,7 @@ def _key_pair(where, id_name, id_value, secret_name, secret_value):
 # ---------------------------------------------------------------- sources: each returns Credentials or None
 
 
-def credentials_from_options(lookup):
+def credentials_from_options(lookup: _Lookup) -> Credentials | None:
     """Step 1: ``access_key_id`` + ``access_key_secret`` (+ ``security_token``) module options."""
     pair = _key_pair("module options", "access_key_id", lookup.option("access_key_id"),
                      "access_key_secret", lookup.option("access_key_secret"))
@@ -258,7 +267,7 @@ def credentials_from_options(lookup):
     return Credentials(pair[0], pair[1], lookup.option("security_token"), source="module options")
 
 
-def credentials_from_environment(lookup):
+def credentials_from_environment(lookup: _Lookup) -> Credentials | None:
     """Step 2: the ``ALIBABA_CLOUD_*`` variables, then the legacy ``ALICLOUD_*`` ones."""
     for family, id_var, secret_var, token_var in ENV_FAMILIES:
         pair = _key_pair("environment", id_var, lookup.env(id_var), secret_var, lookup.env(secret_var))
@@ -270,7 +279,7 @@ def credentials_from_environment(lookup):
     return None
 
 
-def credentials_from_cli_profile(lookup):
+def credentials_from_cli_profile(lookup: _Lookup) -> Credentials | None:
     """Step 3: a profile of the aliyun CLI's ``<home>/.aliyun/config.json``."""
     path = os.path.join(lookup.home, ".aliyun", "config.json")
     place = "CLI profile file %s" % path
@@ -333,7 +342,7 @@ def _ini_path(lookup):
     return None, "ALIBABA_CLOUD_CREDENTIALS_FILE not set and %s not found" % default_path
 
 
-def credentials_from_ini_file(lookup):
+def credentials_from_ini_file(lookup: _Lookup) -> Credentials | None:
     """Step 4: a section of the INI credentials file."""
     path, reason = _ini_path(lookup)
     if path is None:
@@ -368,7 +377,7 @@ def credentials_from_ini_file(lookup):
     return assume_role(lookup.sts_call, Credentials(pair[0], pair[1], source=label), request)
 
 
-def named_profile_missing(lookup):
+def named_profile_missing(lookup: _Lookup) -> None:
     """Between steps 4 and 5: a profile that was asked for by name must exist somewhere."""
     name, named_by = lookup.profile_name()
     if name is not None:
@@ -376,7 +385,7 @@ def named_profile_missing(lookup):
     return None
 
 
-def credentials_from_ecs_metadata(lookup):
+def credentials_from_ecs_metadata(lookup: _Lookup) -> Credentials | None:
     """Step 5: the RAM role of the ECS instance, from the ``ecs_role_name`` option or the environment."""
     role = _checked_role_name(lookup.option("ecs_role_name"), "ecs_role_name")
     if role:
@@ -402,7 +411,7 @@ def _checked_role_name(role_name, setting):
     return role_name
 
 
-def imds_base_url(lookup):
+def imds_base_url(lookup: _Lookup) -> str:
     value = (lookup.env("ALIBABA_CLOUD_IMDS_ENDPOINT") or DEFAULT_IMDS_ENDPOINT).strip().rstrip("/")
     return value if "://" in value else "http://" + value
 
@@ -491,14 +500,15 @@ class RoleRequest:
 
     __slots__ = ("role_arn", "session_name", "duration", "external_id", "policy")
 
-    def __init__(self, role_arn, session_name, duration, external_id=None, policy=None):
+    def __init__(self, role_arn: str, session_name: str, duration: int, external_id: str | None = None,
+                 policy: str | None = None) -> None:
         self.role_arn = role_arn
         self.session_name = session_name
         self.duration = duration
         self.external_id = external_id
         self.policy = policy
 
-    def params(self):
+    def params(self) -> dict[str, Any]:
         params = {"RoleArn": self.role_arn, "RoleSessionName": self.session_name, "DurationSeconds": self.duration}
         if self.external_id:
             params["ExternalId"] = self.external_id
@@ -507,12 +517,13 @@ class RoleRequest:
         return params
 
 
-def default_session_name(now):
+def default_session_name(now: datetime.datetime) -> str:
     return "%s%d" % (SESSION_NAME_PREFIX, calendar.timegm(now.utctimetuple()))
 
 
-def role_request(role_arn, session_name, duration, external_id, policy, now,
-                 names=("assume_role_arn", "assume_role_session_name", "assume_role_duration")):
+def role_request(role_arn: str | None, session_name: str | None, duration: int | str | None, external_id: str | None,
+                 policy: str | None, now: datetime.datetime,
+                 names: tuple[str, str, str] = ("assume_role_arn", "assume_role_session_name", "assume_role_duration")) -> RoleRequest:
     """Check AssumeRole parameters locally; ``names`` are the settings named in a ValidationError."""
     arn_name, session_option, duration_name = names
     if not role_arn or not ROLE_ARN_PATTERN.fullmatch(str(role_arn)):
@@ -531,7 +542,8 @@ def role_request(role_arn, session_name, duration, external_id, policy, now,
     return RoleRequest(role_arn, session_name, duration, external_id or None, policy or None)
 
 
-def assume_role(sts_call, source_credentials, request):
+def assume_role(sts_call: Callable[[Credentials, dict[str, Any]], dict[str, Any]] | None, source_credentials: Credentials,
+                request: RoleRequest) -> Credentials:
     """Call STS AssumeRole with ``source_credentials`` and return the role's temporary credentials."""
     source = "assume role %s" % request.role_arn
     if sts_call is None:
@@ -560,7 +572,7 @@ def _top_level_role(lookup):
 # ---------------------------------------------------------------- the chain
 
 
-def credential_chain(lookup):
+def credential_chain(lookup: _Lookup) -> list[Callable[[_Lookup], Credentials | None]]:
     """The sources to try, in order, for these options."""
     if lookup.option("profile"):
         return [credentials_from_options, credentials_from_cli_profile, credentials_from_ini_file, named_profile_missing]
@@ -586,7 +598,11 @@ def _refetch(source, lookup):
     return fetch
 
 
-def resolve_credentials(options, environ=None, home=None, sts_call=None, http=None, clock=None):
+def resolve_credentials(options: Mapping[str, Any] | None, environ: Mapping[str, str] | None = None,
+                        home: str | None = None,
+                        sts_call: Callable[[Credentials, dict[str, Any]], dict[str, Any]] | None = None,
+                        http: requests.Session | None = None,
+                        clock: Callable[[], datetime.datetime] | None = None) -> CredentialsProvider:
     """Find credentials for ``options`` and return a :class:`CredentialsProvider` for them.
 
     ``sts_call(credentials, params) -> dict`` performs STS AssumeRole; ``http`` is a requests-like session

@@ -7,6 +7,10 @@ Every message here may be shown to a user or written to a log, so no
 exception ever carries request parameters, headers or credentials.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 
 class RamError(Exception):
     """Base class; ``str(error)`` is always safe to show."""
@@ -15,7 +19,8 @@ class RamError(Exception):
 class RamApiError(RamError):
     """An error answer from an Alibaba Cloud API, or a failure to get any answer."""
 
-    def __init__(self, code, message, request_id=None, http_status=None, recommend=None, action=None, retried=False):
+    def __init__(self, code: str, message: str, request_id: str | None = None, http_status: int | None = None,
+                 recommend: str | None = None, action: str | None = None, retried: bool = False) -> None:
         self.code = code
         self.message = message
         self.request_id = request_id
@@ -39,7 +44,7 @@ class RamApiError(RamError):
             text += " (%s)" % ", ".join(details)
         return text
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "message": self.message,
@@ -49,13 +54,13 @@ class RamApiError(RamError):
             "action": self.action,
         }
 
-    def is_not_found(self):
+    def is_not_found(self) -> bool:
         return bool(self.code) and self.code.startswith("EntityNotExist")
 
-    def is_already_exists(self):
+    def is_already_exists(self) -> bool:
         return bool(self.code) and self.code.startswith("EntityAlreadyExists")
 
-    def is_throttling(self):
+    def is_throttling(self) -> bool:
         """``Throttling``, ``Throttling.User``, ``Throttling.Api`` (fact sheet 8.1), ``Rejected.Throttling`` and any
         other code containing ``Throttling``, as the Terraform alicloud provider's NeedRetry matches them."""
         return bool(self.code) and "Throttling" in self.code
@@ -68,7 +73,7 @@ class CredentialError(RamError):
 class ValidationError(RamError):
     """Bad input found locally, before any call; ``str(error) == "<option>: <rule>"``."""
 
-    def __init__(self, option, rule):
+    def __init__(self, option: str, rule: str) -> None:
         self.option = option
         self.rule = rule
         super(ValidationError, self).__init__("%s: %s" % (option, rule))

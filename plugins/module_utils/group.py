@@ -7,16 +7,22 @@ No AnsibleModule here: plain functions that read, plan and apply. A no-op
 costs one GetGroup (two with ``rename_from``: the old name, then the new one).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan, reconcile, task_result
 from ansible_collections.aliyun.ram.plugins.module_utils import validation
 
+if TYPE_CHECKING:
+    from ansible_collections.aliyun.ram.plugins.module_utils.api import RamClient
+
 ATTRIBUTES = ("display_name", "comments")
 PUBLIC_KEYS = ("group_id", "group_name", "display_name", "comments", "create_date", "update_date")
 
 
-def validate_group_params(params):
+def validate_group_params(params: dict[str, Any]) -> dict[str, Any]:
     """Check the module options locally (the one validation of a ram_group task); returns them."""
     validation.validate_group_name("name", params.get("name"))
     if params.get("rename_from") is not None:
@@ -28,14 +34,14 @@ def validate_group_params(params):
     return params
 
 
-def desired_from_params(params):
+def desired_from_params(params: dict[str, Any]) -> dict[str, Any]:
     desired = {"group_name": params["name"]}
     for field in ATTRIBUTES:
         desired[field] = params.get(field)
     return desired
 
 
-def resolve_current(client, name, rename_from=None):
+def resolve_current(client: RamClient, name: str, rename_from: str | None = None) -> dict[str, Any] | None:
     """The group a task addresses: the old one while a rename is pending, else the one called ``name``."""
     if rename_from and rename_from != name:
         old = client.get_group(rename_from)
@@ -46,7 +52,7 @@ def resolve_current(client, name, rename_from=None):
     return client.get_group(name)
 
 
-def read_group_attachments(client, name):
+def read_group_attachments(client: RamClient, name: str) -> dict[str, Any]:
     """What blocks DeleteGroup: members (UPNs) and attached policies."""
     members = sorted(m["user_principal_name"] for m in client.list_users_for_group(name))
     policies = [{"policy_name": p["policy_name"], "policy_type": p["policy_type"]} for p in client.list_policies_for_group(name)]
@@ -54,7 +60,7 @@ def read_group_attachments(client, name):
     return {"members": members, "policies": policies}
 
 
-def plan_group(current, desired):
+def plan_group(current: dict[str, Any] | None, desired: dict[str, Any]) -> Plan:
     """Pure: CreateGroup, or one UpdateGroup for the rename and every changed attribute."""
     name = desired["group_name"]
     if current is None:
@@ -85,7 +91,7 @@ def plan_group(current, desired):
     return plan
 
 
-def plan_group_deletion(current, attachments, force):
+def plan_group_deletion(current: dict[str, Any], attachments: dict[str, Any], force: bool) -> Plan:
     """Pure: DeleteGroup; with ``force`` first remove the members and detach the policies."""
     name = current["group_name"]
     plan = Plan(before=public_group(current), after={})
@@ -108,7 +114,7 @@ def plan_group_deletion(current, attachments, force):
     return plan
 
 
-def public_group(group):
+def public_group(group: dict[str, Any] | None) -> dict[str, Any]:
     if not group:
         return {}
     return dict((key, group.get(key)) for key in PUBLIC_KEYS)
@@ -118,7 +124,7 @@ def _result(plan, group, diff):
     return task_result(plan, "group", public_group(group), diff)
 
 
-def ensure_group(client, params, check_mode=False, diff=False):
+def ensure_group(client: RamClient, params: dict[str, Any], check_mode: bool = False, diff: bool = False) -> dict[str, Any]:
     """What ram_group does: read, plan, apply unless check mode, re-read when something changed.
 
     ``params`` must have passed :func:`validate_group_params`.

@@ -29,11 +29,17 @@ Summaries, warnings, errors and the before/after views carry at most the
 marker :data:`PASSWORD_MARKER`.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, RamError, ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.password import check_password
 from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan
 from ansible_collections.aliyun.ram.plugins.module_utils.validation import validate_upn
+
+if TYPE_CHECKING:
+    from ansible_collections.aliyun.ram.plugins.module_utils.api import RamClient
 
 FLAGS = ("status", "password_reset_required", "mfa_bind_required")
 # The flags people change by themselves; see enforce_login_flags.
@@ -56,13 +62,13 @@ PROFILE_KEYS = ("user_principal_name", "status", "password_reset_required", "mfa
 class MissingUserError(RamError):
     """The RAM user that should own the login profile does not exist."""
 
-    def __init__(self, upn):
+    def __init__(self, upn: str) -> None:
         self.user_principal_name = upn
         super(MissingUserError, self).__init__(
             "user %s does not exist; create it first (for example with aliyun.ram.ram_user)" % upn)
 
 
-def read_login_profile(client, upn, user_exists=False):
+def read_login_profile(client: RamClient, upn: str, user_exists: bool = False) -> dict[str, Any] | None:
     """The login profile of ``upn``, or ``None`` when the user has none.
 
     Only "this user has no login profile" means absent. A missing user raises
@@ -86,7 +92,8 @@ def read_login_profile(client, upn, user_exists=False):
     return profile
 
 
-def validate_desired(desired, update_password="on_create", enforce_login_flags="on_create"):
+def validate_desired(desired: dict[str, Any], update_password: str = "on_create",
+                     enforce_login_flags: str = "on_create") -> None:
     """Local checks that need no API call; raise :class:`ValidationError`."""
     state = desired.get("state") or "present"
     if state not in STATES:
@@ -107,24 +114,26 @@ def validate_desired(desired, update_password="on_create", enforce_login_flags="
         raise ValidationError("password", "must not be empty")
 
 
-def password_will_be_sent(current, desired, update_password="on_create"):
+def password_will_be_sent(current: dict[str, Any] | None, desired: dict[str, Any],
+                          update_password: str = "on_create") -> bool:
     """True when the plan would send ``desired['password']`` (so it must be checked against the policy)."""
     if (desired.get("state") or "present") != "present" or not desired.get("password"):
         return False
     return current is None or update_password == "always"
 
 
-def profile_view(profile):
+def profile_view(profile: dict[str, Any] | None) -> dict[str, Any]:
     """The diff view of a profile: ``exists`` plus the managed flags."""
     if profile is None:
         return {"exists": False}
-    view = {"exists": True}
+    view: dict[str, Any] = {"exists": True}
     view.update((flag, profile.get(flag)) for flag in FLAGS)
     return view
 
 
-def plan_login_profile(current, desired, update_password="on_create", policy=None, user_name=None,
-                       enforce_login_flags="on_create"):
+def plan_login_profile(current: dict[str, Any] | None, desired: dict[str, Any], update_password: str = "on_create",
+                       policy: dict[str, Any] | None = None, user_name: str | None = None,
+                       enforce_login_flags: str = "on_create") -> Plan:
     """Decide the writes that bring ``current`` to ``desired``; pure (no API call).
 
     ``user_name`` is the user's UPN: the steps address it, and the password
@@ -210,11 +219,11 @@ def _show(value):
     return str(value)
 
 
-def predicted_profile(current, plan, upn):
+def predicted_profile(current: dict[str, Any] | None, plan: Plan, upn: str) -> dict[str, Any] | None:
     """The profile a real run would leave behind, as far as the plan knows (no dates for a new profile)."""
     if plan.after.get("exists") is False:
         return None
-    profile = dict((key, None) for key in PROFILE_KEYS)
+    profile: dict[str, Any] = dict((key, None) for key in PROFILE_KEYS)
     profile.update(current or {})
     profile["user_principal_name"] = upn
     profile.update((flag, plan.after.get(flag)) for flag in FLAGS)
@@ -227,7 +236,7 @@ def _request(params):
     return desired, params.get("update_password") or "on_create", params.get("enforce_login_flags") or "on_create"
 
 
-def validate_params(params):
+def validate_params(params: dict[str, Any]) -> dict[str, Any]:
     """Check the module options locally (the one validation of a ram_login_profile task); returns them."""
     desired, update_password, enforce_login_flags = _request(params)
     validate_upn("name", params.get("name"))
@@ -235,7 +244,8 @@ def validate_params(params):
     return params
 
 
-def ensure_login_profile(client, params, check_mode=False, diff=False):
+def ensure_login_profile(client: RamClient, params: dict[str, Any], check_mode: bool = False,
+                         diff: bool = False) -> dict[str, Any]:
     """Run one ``ram_login_profile`` task: read, plan, apply unless ``check_mode``, re-read.
 
     ``params`` holds the module options (``name``, ``state``, ``password``, ``update_password``,
@@ -289,7 +299,7 @@ def _result(changed, upn, profile, plan, diff):
     return result
 
 
-def read_login_profile_info(client, name):
+def read_login_profile_info(client: RamClient, name: str) -> dict[str, Any]:
     """For ``ram_login_profile_info``: ``{exists, user_principal_name, login_profile}``; a missing profile is not an error."""
     validate_upn("name", name)
     upn = client.upn_for(name)

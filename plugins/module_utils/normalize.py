@@ -9,8 +9,10 @@ when the API did not send that field (so an absent ``Email`` is ``None``,
 distinct from an empty string).
 """
 
+from __future__ import annotations
 
 import re
+from typing import Any
 
 # Wire names whose plain conversion would read badly or differently from the docs.
 SPECIAL_NAMES = {
@@ -92,7 +94,7 @@ ACCESS_KEY_FIELDS = (
 )
 
 
-def snake_name(name):
+def snake_name(name: str) -> str:
     """``UserPrincipalName`` -> ``user_principal_name``; acronyms stay one word (``MFABindRequired`` -> ``mfa_bind_required``)."""
     if name in SPECIAL_NAMES:
         return SPECIAL_NAMES[name]
@@ -101,7 +103,7 @@ def snake_name(name):
     return text.replace("-", "_").lower()
 
 
-def to_snake(value):
+def to_snake(value: Any) -> Any:
     """Recursively rename dict keys with :func:`snake_name`; lists are mapped, scalars returned as they are."""
     if isinstance(value, dict):
         return dict((snake_name(k), to_snake(v)) for k, v in value.items())
@@ -110,7 +112,7 @@ def to_snake(value):
     return value
 
 
-def unwrap_list(container, outer, inner):
+def unwrap_list(container: Any, outer: str, inner: str) -> list[Any]:
     """``{"Users": {"User": [...]}}`` -> ``[...]``; a missing wrapper is ``[]`` and a lone object becomes a list."""
     if not isinstance(container, dict):
         return []
@@ -124,7 +126,7 @@ def unwrap_list(container, outer, inner):
     return list(value)
 
 
-def tags_to_dict(raw_tags):
+def tags_to_dict(raw_tags: Any) -> dict[str, Any] | None:
     """``{"Tag": [{"TagKey": k, "TagValue": v}]}`` (or the bare list) -> ``{k: v}``; ``None`` stays ``None``."""
     if raw_tags is None:
         return None
@@ -144,7 +146,7 @@ def _pick(raw, fields):
     return dict((snake, raw.get(wire)) for snake, wire in fields)
 
 
-def normalize_user(raw):
+def normalize_user(raw: dict[str, Any] | None) -> dict[str, Any]:
     """A user from GetUser, CreateUser, UpdateUser or ListUsers.
 
     ``user_name`` is the part of the UPN before ``@`` when the API leaves it out
@@ -157,18 +159,18 @@ def normalize_user(raw):
     return user
 
 
-def normalize_group_member(raw):
+def normalize_group_member(raw: dict[str, Any] | None) -> dict[str, Any]:
     """A user from ListUsersForGroup: the user keys plus ``join_date``."""
     user = normalize_user(raw)
     user["join_date"] = (raw or {}).get("JoinDate")
     return user
 
 
-def normalize_login_profile(raw):
+def normalize_login_profile(raw: dict[str, Any] | None) -> dict[str, Any]:
     return _pick(raw, LOGIN_PROFILE_FIELDS)
 
 
-def normalize_group(raw, membership=False):
+def normalize_group(raw: dict[str, Any] | None, membership: bool = False) -> dict[str, Any]:
     """A group; ``membership=True`` (ListGroupsForUser) adds ``join_date``."""
     group = _pick(raw, GROUP_FIELDS)
     if membership:
@@ -176,21 +178,21 @@ def normalize_group(raw, membership=False):
     return group
 
 
-def normalize_policy(raw):
+def normalize_policy(raw: dict[str, Any] | None) -> dict[str, Any]:
     return _pick(raw, POLICY_FIELDS)
 
 
-def normalize_password_policy(raw):
+def normalize_password_policy(raw: dict[str, Any] | None) -> dict[str, Any]:
     raw = raw or {}
     return dict((snake_name(wire), raw.get(wire)) for wire in PASSWORD_POLICY_WIRE_NAMES)
 
 
-def normalize_access_key(raw):
+def normalize_access_key(raw: dict[str, Any] | None) -> dict[str, Any]:
     """An AccessKey's id, status and dates; the secret is never copied, whatever the input holds."""
     return _pick(raw, ACCESS_KEY_FIELDS)
 
 
-def normalize_mfa_info(raw):
+def normalize_mfa_info(raw: dict[str, Any] | None) -> dict[str, Any]:
     """GetUserMFAInfo: ``is_mfa_enabled``, ``serial_number``, ``device_type``."""
     raw = raw or {}
     device = raw.get("MFADevice") or {}

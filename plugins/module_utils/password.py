@@ -14,9 +14,11 @@ screening (``intercept_risk_password_on_api``) can only be judged by the service
 Nothing in this module ever puts the password into a message.
 """
 
+from __future__ import annotations
 
 import secrets
 import string
+from typing import Any
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamError, ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.validation import user_name_of
@@ -44,7 +46,7 @@ def _rule(text, policy_key):
     return "%s (account password policy %s)" % (text, policy_key)
 
 
-def password_violations(password, policy, user_name=None):
+def password_violations(password: str, policy: dict[str, Any] | None, user_name: str | None = None) -> list[str]:
     """Every policy rule the password breaks, as safe texts (empty list: the password is fine).
 
     ``user_name`` may be a bare name or a full UPN; only the part before ``@`` is compared.
@@ -77,14 +79,15 @@ def password_violations(password, policy, user_name=None):
     return violations
 
 
-def check_password(password, policy, user_name=None, option="password"):
+def check_password(password: str, policy: dict[str, Any] | None, user_name: str | None = None,
+                   option: str = "password") -> None:
     """Raise :class:`ValidationError` naming every broken rule; the password itself is never shown."""
     violations = password_violations(password, policy, user_name)
     if violations:
         raise ValidationError(option, "; ".join(violations))
 
 
-def generate_password(policy=None, user_name=None, length=None):
+def generate_password(policy: dict[str, Any] | None = None, user_name: str | None = None, length: int | None = None) -> str:
     """A random password (``secrets``) that satisfies ``policy``.
 
     ``length`` defaults to the larger of 20 and the policy minimum; a length below the

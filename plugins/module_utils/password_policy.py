@@ -12,9 +12,15 @@ full policy (current values merged with the desired ones) and reports only
 the fields that really change.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan, reconcile, task_result
+
+if TYPE_CHECKING:
+    from ansible_collections.aliyun.ram.plugins.module_utils.api import RamClient
 
 # Documented ranges of the integer fields (alibaba-ram-api.md, SetPasswordPolicy).
 INTEGER_RANGES = {
@@ -54,13 +60,13 @@ POLICY_FIELDS = (
 )
 
 
-def managed_fields(desired):
+def managed_fields(desired: dict[str, Any] | None) -> list[str]:
     """The desired fields that the task manages (value not None), in display order."""
     desired = desired or {}
     return [field for field in POLICY_FIELDS if desired.get(field) is not None]
 
 
-def validate_password_policy(desired):
+def validate_password_policy(desired: dict[str, Any] | None) -> dict[str, Any]:
     """Raise :class:`ValidationError` for an unknown field, a wrong type or a value out of the documented range.
 
     The one validation of a ram_password_policy task; returns ``desired``.
@@ -83,11 +89,11 @@ def validate_password_policy(desired):
     return desired
 
 
-def read_password_policy(client):
+def read_password_policy(client: RamClient) -> dict[str, Any]:
     return client.get_password_policy()
 
 
-def plan_password_policy(current, desired):
+def plan_password_policy(current: dict[str, Any] | None, desired: dict[str, Any]) -> Plan:
     """Compare the current policy with the managed fields; one SetPasswordPolicy step if any differ.
 
     ``desired`` must have passed :func:`validate_password_policy`.
@@ -106,14 +112,15 @@ def plan_password_policy(current, desired):
     return plan
 
 
-def predicted_policy(current, desired):
+def predicted_policy(current: dict[str, Any] | None, desired: dict[str, Any]) -> dict[str, Any]:
     """The policy a real run would leave behind (check mode reports this)."""
     after = dict(current or {})
     after.update((field, desired[field]) for field in managed_fields(desired))
     return after
 
 
-def ensure_password_policy(client, desired, check_mode=False, diff=False):
+def ensure_password_policy(client: RamClient, desired: dict[str, Any], check_mode: bool = False,
+                           diff: bool = False) -> dict[str, Any]:
     """Read, plan, apply (unless check mode) and re-read; returns the module result.
 
     ``desired`` must have passed :func:`validate_password_policy` (the module does so before it connects).

@@ -18,6 +18,9 @@ of the steps that were applied before it, so the failure can say that
 something changed and what.
 """
 
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
 
 from ansible_collections.aliyun.ram.plugins.module_utils.api import RamClient
 
@@ -27,7 +30,7 @@ class Step:
 
     __slots__ = ("method", "kwargs", "summary")
 
-    def __init__(self, method, summary, kwargs):
+    def __init__(self, method: str, summary: str, kwargs: dict[str, Any]) -> None:
         self.method = method
         self.summary = summary
         self.kwargs = kwargs
@@ -40,31 +43,31 @@ class Step:
 class Plan:
     """Ordered writes plus the before/after view of the managed fields."""
 
-    def __init__(self, before=None, after=None):
-        self.steps = []
+    def __init__(self, before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:
+        self.steps: list[Step] = []
         self.before = before if before is not None else {}
         self.after = after if after is not None else {}
-        self.warnings = []
-        self.changed_fields = []
+        self.warnings: list[str] = []
+        self.changed_fields: list[str] = []
 
-    def add(self, method, summary, **kwargs):
+    def add(self, method: str, summary: str, **kwargs: Any) -> Plan:
         if not callable(getattr(RamClient, method, None)) or method.startswith("_"):
             raise ValueError("plan step %r is not a RamClient method" % method)
         self.steps.append(Step(method, summary, kwargs))
         return self
 
-    def extend(self, other):
+    def extend(self, other: Plan) -> Plan:
         """Append another plan's steps, warnings and changed fields (used to compose reconcilers)."""
         self.steps.extend(other.steps)
         self.warnings.extend(other.warnings)
         self.changed_fields.extend(f for f in other.changed_fields if f not in self.changed_fields)
         return self
 
-    def note_change(self, field):
+    def note_change(self, field: str) -> None:
         if field not in self.changed_fields:
             self.changed_fields.append(field)
 
-    def compare_fields(self, current, desired, fields):
+    def compare_fields(self, current: dict[str, Any], desired: dict[str, Any], fields: Iterable[str]) -> dict[str, Any]:
         """Record before/after of each managed field (``desired`` None = unmanaged, a missing current value reads as "").
 
         Returns the changed fields as ``new_<field>`` keyword arguments, the shape of the RAM Update* calls.
@@ -83,15 +86,15 @@ class Plan:
         return update
 
     @property
-    def changed(self):
+    def changed(self) -> bool:
         return bool(self.steps)
 
-    def summaries(self):
+    def summaries(self) -> list[str]:
         return [step.summary for step in self.steps]
 
-    def apply(self, client):
+    def apply(self, client: RamClient) -> None:
         """Run every step in order; a failing step's error gets ``completed`` (the summaries applied before it)."""
-        completed = []
+        completed: list[str] = []
         for step in self.steps:
             try:
                 getattr(client, step.method)(**step.kwargs)
@@ -100,8 +103,8 @@ class Plan:
                 raise
             completed.append(step.summary)
 
-    def diff(self, before_header=None, after_header=None):
-        diff = {"before": self.before, "after": self.after}
+    def diff(self, before_header: str | None = None, after_header: str | None = None) -> dict[str, Any]:
+        diff: dict[str, Any] = {"before": self.before, "after": self.after}
         if before_header:
             diff["before_header"] = before_header
         if after_header:
@@ -109,7 +112,8 @@ class Plan:
         return diff
 
 
-def reconcile(client, plan, check_mode, predict, reread):
+def reconcile(client: RamClient, plan: Plan, check_mode: bool, predict: Callable[[], dict[str, Any] | None],
+              reread: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | None:
     """The one tail of every reconciler: apply ``plan`` unless in check mode, and say what the object is after.
 
     A real run that changed something re-reads (``reread()``); check mode, and a run with nothing to change,
@@ -122,7 +126,8 @@ def reconcile(client, plan, check_mode, predict, reread):
     return predict()
 
 
-def task_result(plan, name, value, diff=False, header=None, **extra):
+def task_result(plan: Plan, name: str, value: Any, diff: bool = False, header: str | None = None,
+                **extra: Any) -> dict[str, Any]:
     """The module result every reconciler returns: ``changed``, ``<name>: value``, ``changed_fields``,
     ``actions`` (one safe line per write, done or planned), ``warnings`` (for the caller to emit) and, with
     ``diff``, the before/after view (``header`` names the object in it)."""

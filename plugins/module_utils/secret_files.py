@@ -20,6 +20,7 @@ Anything else is refused with :class:`~errors.ValidationError` naming the
 path and the rule, before the caller writes anything to the API.
 """
 
+from __future__ import annotations
 
 import errno
 import os
@@ -37,7 +38,7 @@ _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 class UntrustedFileError(ValidationError):
     """A secret file exists but fails a trust rule; ``path`` names it."""
 
-    def __init__(self, option, path, rule):
+    def __init__(self, option: str, path: str, rule: str) -> None:
         self.path = path
         super(UntrustedFileError, self).__init__(option, "%s %s" % (path, rule))
 
@@ -59,12 +60,12 @@ class SecretDirectory:
     Use :meth:`check` in check mode (it creates nothing) and :meth:`open` before writing.
     """
 
-    def __init__(self, path, option):
+    def __init__(self, path: str, option: str) -> None:
         if not isinstance(path, str) or not path.strip():
             raise ValidationError(option, "must be a directory path, not an empty string")
         self.option = option
         self.path = os.path.abspath(os.path.expanduser(path))
-        self._fd = None
+        self._fd: int | None = None
         # opened with create=False and not there: it holds nothing
         self._missing = False
 
@@ -80,11 +81,11 @@ class SecretDirectory:
         if rule:
             self._refuse(rule + "; fix it (chmod 700) or choose another directory")
 
-    def check(self):
+    def check(self) -> SecretDirectory:
         """Check mode: open an existing directory read-only and check it; a missing one would be created."""
         return self.open(create=False)
 
-    def open(self, create=True):
+    def open(self, create: bool = True) -> SecretDirectory:
         """Open the directory and check it, creating it (0700) first when ``create``; idempotent.
 
         With ``create=False`` a missing directory is not an error: it holds no file, and reads find nothing.
@@ -114,12 +115,12 @@ class SecretDirectory:
         self._fd = descriptor
         return self
 
-    def close(self):
+    def close(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
 
-    def path_of(self, name):
+    def path_of(self, name: str) -> str:
         return os.path.join(self.path, name)
 
     def _need_open(self):
@@ -130,7 +131,7 @@ class SecretDirectory:
 
     # -- files ------------------------------------------------------------------------
 
-    def create(self, name, text):
+    def create(self, name: str, text: str) -> str:
         """Write ``text`` to a new file ``name`` (0600); an existing file or link of that name is refused."""
         if not self._need_open():
             raise RuntimeError("the directory was opened without create=True")
@@ -152,11 +153,11 @@ class SecretDirectory:
             os.close(descriptor)
         return self.path_of(name)
 
-    def exists(self, name):
+    def exists(self, name: str) -> bool:
         """True when anything (a file, a link, ...) called ``name`` is in the directory."""
         return self.mtime(name) is not None
 
-    def read(self, name):
+    def read(self, name: str) -> str | None:
         """The text of file ``name``, or None when there is none; a file that breaks a trust rule raises."""
         if not self._need_open():
             return None
@@ -188,7 +189,7 @@ class SecretDirectory:
         except UnicodeDecodeError:
             raise UntrustedFileError(self.option, self.path_of(name), "is not UTF-8 text; it is not trusted, remove it")
 
-    def mtime(self, name):
+    def mtime(self, name: str) -> float | None:
         """The modification time of file ``name`` (seconds since the epoch), or None."""
         if not self._need_open():
             return None
@@ -197,14 +198,14 @@ class SecretDirectory:
         except OSError:
             return None
 
-    def rename(self, source, target):
+    def rename(self, source: str, target: str) -> str:
         """Rename ``source`` to ``target`` inside the directory (replacing ``target``); returns the new path."""
         if not self._need_open():
             raise RuntimeError("the directory was opened without create=True")
         os.replace(source, target, src_dir_fd=self._fd, dst_dir_fd=self._fd)
         return self.path_of(target)
 
-    def remove(self, name):
+    def remove(self, name: str) -> None:
         """Remove file ``name`` if it is there."""
         if not self._need_open():
             return
@@ -224,55 +225,55 @@ PENDING_SUFFIX = ".pending"
 class PasswordVault:
     """Generated initial passwords: ``<directory>/<upn>.password`` and its ``.pending`` twin, in a :class:`SecretDirectory`."""
 
-    def __init__(self, directory, option="password_dir"):
+    def __init__(self, directory: str, option: str = "password_dir") -> None:
         self.files = SecretDirectory(directory, option)
 
     @property
-    def directory(self):
+    def directory(self) -> str:
         return self.files.path
 
     @staticmethod
-    def name_for(upn):
+    def name_for(upn: str) -> str:
         return upn + PASSWORD_SUFFIX
 
     @classmethod
-    def pending_name_for(cls, upn):
+    def pending_name_for(cls, upn: str) -> str:
         return cls.name_for(upn) + PENDING_SUFFIX
 
-    def path_for(self, upn):
+    def path_for(self, upn: str) -> str:
         return self.files.path_of(self.name_for(upn))
 
-    def pending_path_for(self, upn):
+    def pending_path_for(self, upn: str) -> str:
         return self.files.path_of(self.pending_name_for(upn))
 
-    def check(self):
+    def check(self) -> None:
         self.files.check()
 
-    def prepare(self):
+    def prepare(self) -> None:
         self.files.open()
 
-    def close(self):
+    def close(self) -> None:
         self.files.close()
 
-    def has_password_file(self, upn):
+    def has_password_file(self, upn: str) -> bool:
         return self.files.exists(self.name_for(upn))
 
-    def read_pending(self, upn):
+    def read_pending(self, upn: str) -> str | None:
         """The password an interrupted run wrote just before CreateLoginProfile, or None; an untrusted file raises."""
         text = self.files.read(self.pending_name_for(upn))
         return (text or "").strip() or None
 
-    def pending_written_at(self, upn):
+    def pending_written_at(self, upn: str) -> float | None:
         """When the pending file was written (seconds since the epoch), or None when there is none."""
         return self.files.mtime(self.pending_name_for(upn))
 
-    def write_pending(self, upn, password):
+    def write_pending(self, upn: str, password: str) -> str:
         """Before CreateLoginProfile: keep the password where a crash cannot lose it (a new file, 0600)."""
         return self.files.create(self.pending_name_for(upn), password + "\n")
 
-    def discard_pending(self, upn):
+    def discard_pending(self, upn: str) -> None:
         self.files.remove(self.pending_name_for(upn))
 
-    def promote(self, upn):
+    def promote(self, upn: str) -> str:
         """After CreateLoginProfile: the pending file becomes the password file."""
         return self.files.rename(self.pending_name_for(upn), self.name_for(upn))

@@ -28,6 +28,7 @@ HTTPS only, plain ``http://`` is refused for any host but loopback unless
 this collection logs or reports a URL.
 """
 
+from __future__ import annotations
 
 import html
 import ipaddress
@@ -38,6 +39,7 @@ import random as _random
 import re
 import threading
 import time
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 try:
     from urllib.parse import unquote, unquote_plus
@@ -58,6 +60,9 @@ except ImportError as exc:  # pragma: no cover - exercised by the sanity import 
 from ansible_collections.aliyun.ram.plugins.module_utils import signing
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import CredentialError, RamApiError, ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.version import COLLECTION_VERSION
+
+if TYPE_CHECKING:
+    from ansible_collections.aliyun.ram.plugins.module_utils.credentials import Credentials, CredentialsProvider
 
 # product -> (API version, default host, environment variable overriding the endpoint)
 PRODUCTS = {
@@ -88,7 +93,7 @@ _HOST_RE = re.compile(r"(%s(?:\.%s)*)(?::([0-9]{1,5}))?" % (_HOST_LABEL, _HOST_L
 _SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://(.*)", re.DOTALL)
 
 
-def parse_endpoint(value, option="endpoint"):
+def parse_endpoint(value: str, option: str = "endpoint") -> tuple[str, str]:
     """Split an endpoint into ``(scheme, host_with_port)``; HTTPS unless ``http://`` is given.
 
     Accepted: ``host``, ``host:port``, ``https://host[:port]``, ``http://host[:port]`` and a
@@ -116,7 +121,7 @@ def parse_endpoint(value, option="endpoint"):
     return scheme, text
 
 
-def is_loopback(host_with_port):
+def is_loopback(host_with_port: str) -> bool:
     """True for ``localhost`` and 127.0.0.0/8, with or without a port."""
     host = host_with_port.rsplit(":", 1)[0] if ":" in host_with_port else host_with_port
     if host.lower() == "localhost":
@@ -127,7 +132,8 @@ def is_loopback(host_with_port):
         return False
 
 
-def endpoint_choices(endpoints=None, environ=None):
+def endpoint_choices(endpoints: Mapping[str, str | None] | None = None,
+                     environ: Mapping[str, str] | None = None) -> dict[str, tuple[str | None, str, str]]:
     """``{product: (option, scheme, host_with_port)}``: the given value, else the environment, else the default host.
 
     ``option`` names where the value came from (``ims_endpoint``, ``ALIBABA_CLOUD_IMS_ENDPOINT``), or is None for the
@@ -135,7 +141,7 @@ def endpoint_choices(endpoints=None, environ=None):
     """
     environ = os.environ if environ is None else environ
     endpoints = endpoints or {}
-    chosen = {}
+    chosen: dict[str, tuple[str | None, str, str]] = {}
     for product, (_version, default_host, env_name) in PRODUCTS.items():
         value = endpoints.get(product)
         option = "%s_endpoint" % product
@@ -148,12 +154,13 @@ def endpoint_choices(endpoints=None, environ=None):
     return chosen
 
 
-def plain_http_endpoints(choices):
+def plain_http_endpoints(choices: Mapping[str, tuple[str | None, str, str]]) -> list[tuple[str, str]]:
     """``[(option, host_with_port)]`` of the ``http://`` endpoints that are not loopback, from :func:`endpoint_choices`."""
     return [(option, host) for option, scheme, host in choices.values() if scheme == "http" and not is_loopback(host)]
 
 
-def resolve_endpoints(endpoints=None, environ=None, allow_insecure_http=False):
+def resolve_endpoints(endpoints: Mapping[str, str | None] | None = None, environ: Mapping[str, str] | None = None,
+                      allow_insecure_http: bool = False) -> dict[str, tuple[str, str]]:
     """``{product: (scheme, host_with_port)}``: the given value, else the environment, else the default host.
 
     A plain ``http://`` endpoint that is not loopback raises :class:`ValidationError` unless ``allow_insecure_http``:
@@ -167,7 +174,7 @@ def resolve_endpoints(endpoints=None, environ=None, allow_insecure_http=False):
     return dict((product, (scheme, host)) for product, (_option, scheme, host) in choices.items())
 
 
-def encode_params(params):
+def encode_params(params: Mapping[str, Any] | None) -> dict[str, str]:
     """Business parameters as wire strings; ``None`` values are dropped, booleans are ``true``/``false``."""
     encoded = {}
     for name, value in (params or {}).items():
@@ -231,7 +238,7 @@ def _escaped_forms(value):
     return forms
 
 
-def secret_forms(values):
+def secret_forms(values: Iterable[object]) -> list[str]:
     """Every way a secret can appear in a server's or proxy's text, longest first.
 
     Raw; percent-encoded once and twice, RFC 3986 or form style (+ or %20 for a space), upper- or lower-case hex;
@@ -266,7 +273,7 @@ def _decodings(text, rounds=3):
     return seen
 
 
-def scrub(text, secrets):
+def scrub(text: str | None, secrets: Iterable[object]) -> str | None:
     """``text`` with every form of every secret replaced by ``***``.
 
     Known encodings are cut out (so the rest of a useful message survives); then the result is decoded every way a
@@ -284,7 +291,7 @@ def scrub(text, secrets):
     return text
 
 
-def default_user_agent():
+def default_user_agent() -> str:
     requests_version = requests.__version__ if HAS_REQUESTS else "none"
     return "aliyun.ram/%s (python/%s; requests/%s)" % (COLLECTION_VERSION, platform.python_version(), requests_version)
 
@@ -296,7 +303,8 @@ class RetryPolicy:
     optionally caps the attempts as well (None: the budget alone decides).
     """
 
-    def __init__(self, max_attempts=None, base_delay=0.5, max_delay=20.0, timeout=DEFAULT_RETRY_TIMEOUT):
+    def __init__(self, max_attempts: int | None = None, base_delay: float = 0.5, max_delay: float = 20.0,
+                 timeout: float = DEFAULT_RETRY_TIMEOUT) -> None:
         if max_attempts is not None and (isinstance(max_attempts, bool) or not isinstance(max_attempts, int)
                                          or max_attempts < 1):
             raise ValidationError("max_attempts", "must be a whole number of at least 1, or unset for no limit")
@@ -307,11 +315,11 @@ class RetryPolicy:
         self.max_delay = max_delay
         self.timeout = timeout
 
-    def attempts_left(self, failed):
+    def attempts_left(self, failed: int) -> bool:
         """Whether the cap, if any, allows another attempt after ``failed`` failed ones."""
         return self.max_attempts is None or failed < self.max_attempts
 
-    def jitter_delay(self, attempt, rand):
+    def jitter_delay(self, attempt: int, rand: _random.Random) -> float:
         """Full jitter: uniform in ``[0, min(max_delay, base_delay * 2**attempt)]``; ``attempt`` counts from 0."""
         # 2**64 already passes any sane cap; a larger power would overflow a float.
         return rand.uniform(0, min(self.max_delay, self.base_delay * (2 ** min(attempt, 64))))
@@ -324,22 +332,22 @@ class Backoff:
     waits until the pause is over, so a pool of workers backs off together.
     """
 
-    def __init__(self, clock=time.monotonic, sleep=time.sleep):
+    def __init__(self, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
         self._lock = threading.Lock()
         self._deadline = 0.0
         self._clock = clock
         self._sleep = sleep
 
-    def push(self, seconds):
+    def push(self, seconds: float) -> None:
         """Make every caller wait at least ``seconds`` from now."""
         with self._lock:
             self._deadline = max(self._deadline, self._clock() + seconds)
 
-    def remaining(self):
+    def remaining(self) -> float:
         with self._lock:
             return max(0.0, self._deadline - self._clock())
 
-    def wait(self, within=None):
+    def wait(self, within: float | None = None) -> float | None:
         """Sleep until the pause is over (it may be pushed again while sleeping); return the time slept.
 
         With ``within`` (seconds), return None instead of sleeping on once the pause would end more than ``within``
@@ -359,13 +367,13 @@ class Backoff:
 class FixedCredentials:
     """A credentials provider around one fixed :class:`Credentials` (used for STS AssumeRole)."""
 
-    def __init__(self, credentials):
+    def __init__(self, credentials: Credentials) -> None:
         self._credentials = credentials
 
-    def get(self):
+    def get(self) -> Credentials:
         return self._credentials
 
-    def invalidate(self):
+    def invalidate(self) -> None:
         """Fixed credentials cannot be refreshed."""
 
 
@@ -384,9 +392,12 @@ class _Attempt:
 class Transport:
     """Signed, retried calls to IMS, RAM and STS; safe to share between threads."""
 
-    def __init__(self, credentials, endpoints=None, timeout=30, validate_certs=True, ca_bundle=None,
-                 retry=None, backoff=None, user_agent=None, pool_size=10, environ=None,
-                 sleep=time.sleep, clock=time.monotonic, random=None, allow_insecure_http=False):
+    def __init__(self, credentials: CredentialsProvider | FixedCredentials | Credentials,
+                 endpoints: Mapping[str, str | None] | None = None, timeout: float = 30, validate_certs: bool = True,
+                 ca_bundle: str | None = None, retry: RetryPolicy | None = None, backoff: Backoff | None = None,
+                 user_agent: str | None = None, pool_size: int = 10, environ: Mapping[str, str] | None = None,
+                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
+                 random: _random.Random | None = None, allow_insecure_http: bool = False) -> None:
         if not HAS_REQUESTS:
             raise ImportError("the requests library is required: %s" % REQUESTS_IMPORT_ERROR)
         self.credentials = credentials if hasattr(credentials, "get") else FixedCredentials(credentials)
@@ -409,7 +420,7 @@ class Transport:
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
 
-    def close(self):
+    def close(self) -> None:
         self.session.close()
 
     def _count(self, name):
@@ -420,11 +431,11 @@ class Transport:
         with self._stats_lock:
             self.stats["longest_wait"] = max(self.stats["longest_wait"], seconds)
 
-    def stats_snapshot(self):
+    def stats_snapshot(self) -> dict[str, float]:
         with self._stats_lock:
             return dict(self.stats)
 
-    def call(self, product, action, params=None):
+    def call(self, product: str, action: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Run ``action`` on ``product`` and return the decoded JSON answer; raise :class:`RamApiError`.
 
         Retryable failures are retried until ``retry.timeout`` seconds have passed since the first attempt began (or
@@ -546,7 +557,7 @@ class Transport:
 _HEADER_VALUE = re.compile(r"[\x21-\x7e]+")
 
 
-def check_header_credentials(creds):
+def check_header_credentials(creds: Credentials) -> None:
     """Raise :class:`CredentialError` when a credential sent in a header is not printable ASCII without spaces.
 
     http.client would otherwise fail while encoding the header, with an error whose text quotes the value.
@@ -558,7 +569,7 @@ def check_header_credentials(creds):
                 "spaces is allowed. The value is not shown." % (option, creds.source or "the credential chain"))
 
 
-def check_ca_bundle(path):
+def check_ca_bundle(path: str) -> None:
     """Raise :class:`ValidationError` for ``ca_bundle`` unless it is a readable file or directory."""
     if not (os.path.isfile(path) or os.path.isdir(path)) or not os.access(path, os.R_OK):
         raise ValidationError("ca_bundle", "%s is not a readable file (or directory) of CA certificates" % path)

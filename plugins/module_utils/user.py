@@ -12,11 +12,17 @@ ListGroupsForUser and ListPoliciesForUser. GetGroup / GetPolicy run only for
 groups and policies that are about to be added.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan, reconcile, task_result
 from ansible_collections.aliyun.ram.plugins.module_utils import validation
 from ansible_collections.aliyun.ram.plugins.module_utils.validation import same_logon_name, user_name_of
+
+if TYPE_CHECKING:
+    from ansible_collections.aliyun.ram.plugins.module_utils.api import RamClient
 
 # Plain attributes UpdateUser can change, in the order diffs show them.
 ATTRIBUTES = ("display_name", "email", "mobile_phone", "comments")
@@ -51,7 +57,7 @@ def _stringify_tags(tags):
     return result
 
 
-def validate_user_params(params):
+def validate_user_params(params: dict[str, Any]) -> dict[str, Any]:
     """Check every user option locally; raises ValidationError naming the option and the rule. Returns ``params``."""
     name, user_id, rename_from = params.get("name"), params.get("user_id"), params.get("rename_from")
     if not name and not user_id:
@@ -83,9 +89,9 @@ def validate_user_params(params):
     return params
 
 
-def desired_from_params(params, upn=None):
+def desired_from_params(params: dict[str, Any], upn: str | None = None) -> dict[str, Any]:
     """The managed fields of a task; ``upn`` is the completed ``name`` (None: keep the current name)."""
-    desired = {"user_principal_name": upn}
+    desired: dict[str, Any] = {"user_principal_name": upn}
     for field in ATTRIBUTES:
         desired[field] = params.get(field)
     desired["tags"] = _stringify_tags(params.get("tags"))
@@ -99,13 +105,13 @@ def desired_from_params(params, upn=None):
 # ---------------------------------------------------------------- read
 
 
-def policy_refs(policies):
+def policy_refs(policies: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
     refs = dict(((p["policy_type"], p["policy_name"]), {"policy_name": p["policy_name"], "policy_type": p["policy_type"]})
                 for p in policies)
     return [refs[key] for key in sorted(refs)]
 
 
-def with_memberships(client, user):
+def with_memberships(client: RamClient, user: dict[str, Any]) -> dict[str, Any]:
     """A user dict plus ``groups`` (names) and ``policies`` ({policy_name, policy_type}), sorted."""
     current = dict(user)
     upn = user["user_principal_name"]
@@ -116,7 +122,7 @@ def with_memberships(client, user):
     return current
 
 
-def read_user(client, upn=None, user_id=None):
+def read_user(client: RamClient, upn: str | None = None, user_id: str | None = None) -> dict[str, Any] | None:
     """GetUser + ListGroupsForUser + ListPoliciesForUser; None when the user does not exist."""
     user = client.get_user(user_id=user_id) if user_id else client.get_user(upn=upn)
     if user is None:
@@ -124,7 +130,8 @@ def read_user(client, upn=None, user_id=None):
     return with_memberships(client, user)
 
 
-def resolve_current(client, upn=None, user_id=None, rename_from=None):
+def resolve_current(client: RamClient, upn: str | None = None, user_id: str | None = None,
+                    rename_from: str | None = None) -> dict[str, Any] | None:
     """Find the user a task addresses, following a rename that may already have happened.
 
     * ``user_id``: that user (None if absent). A ``upn`` that names a different existing user is a contradiction.
@@ -150,7 +157,7 @@ def resolve_current(client, upn=None, user_id=None, rename_from=None):
     return read_user(client, upn=upn)
 
 
-def check_references(client, current, desired):
+def check_references(client: RamClient, current: dict[str, Any] | None, desired: dict[str, Any]) -> None:
     """GetGroup / GetPolicy for the groups and policies a plan would add; unknown ones raise ValidationError."""
     have_groups = set(current["groups"]) if current else set()
     for name in desired.get("groups") or ():
@@ -162,7 +169,7 @@ def check_references(client, current, desired):
             raise ValidationError("policies", "%s policy %r does not exist" % (ref["policy_type"], ref["policy_name"]))
 
 
-def read_attachments(client, upn, current=None):
+def read_attachments(client: RamClient, upn: str, current: dict[str, Any] | None = None) -> dict[str, Any]:
     """What blocks DeleteUser: login profile, access keys, MFA device, groups, policies.
 
     ``current`` (from :func:`read_user`) supplies groups and policies when it has them.
@@ -188,7 +195,7 @@ def _plural(count, word):
     return "%d %s%s" % (count, word, "" if count == 1 else "s")
 
 
-def describe_attachments(attachments):
+def describe_attachments(attachments: dict[str, Any]) -> list[str]:
     """Human list of what is attached, e.g. ``["a login profile", "1 access key", "2 group memberships (dev, ops)"]``."""
     parts = []
     if attachments.get("login_profile"):
@@ -345,7 +352,7 @@ def _plan_policies(plan, current, desired, target_upn, purge_policies):
         plan.note_change("policies")
 
 
-def check_policy_quota(policies, upn):
+def check_policy_quota(policies: list[dict[str, Any]], upn: str) -> None:
     """Fail before any write when a user would hold more policies of one type than RAM allows."""
     for policy_type, limit in sorted(validation.MAX_POLICIES_PER_USER.items()):
         count = sum(1 for ref in policies if ref["policy_type"] == policy_type)
@@ -354,7 +361,8 @@ def check_policy_quota(policies, upn):
                                   "purge_policies to detach the others" % (upn, count, policy_type, limit))
 
 
-def plan_user(current, desired, purge_tags=True, purge_groups=False, purge_policies=False):
+def plan_user(current: dict[str, Any] | None, desired: dict[str, Any], purge_tags: bool = True, purge_groups: bool = False,
+              purge_policies: bool = False) -> Plan:
     """Pure: the writes that turn ``current`` (None = absent) into ``desired``.
 
     Order on an existing user: UpdateUser (rename included, so later calls use the new name),
@@ -376,7 +384,7 @@ def plan_user(current, desired, purge_tags=True, purge_groups=False, purge_polic
     return plan
 
 
-def plan_user_deletion(current, attachments, force):
+def plan_user_deletion(current: dict[str, Any], attachments: dict[str, Any], force: bool) -> Plan:
     """Pure: DeleteUser, preceded with ``force`` by removing what is attached, in a safe order.
 
     Console login goes first (locks the user out), then access keys, MFA, memberships, policies.
@@ -406,7 +414,7 @@ def plan_user_deletion(current, attachments, force):
 # ---------------------------------------------------------------- result
 
 
-def public_user(user):
+def public_user(user: dict[str, Any] | None) -> dict[str, Any]:
     """The ``user`` return value: fixed snake_case keys."""
     if not user:
         return {}
@@ -419,7 +427,7 @@ def public_user(user):
     return result
 
 
-def predict_user(current, plan):
+def predict_user(current: dict[str, Any] | None, plan: Plan) -> dict[str, Any]:
     """Check mode: what the user would look like after the plan (unknown server fields stay None)."""
     predicted = dict(current or {})
     predicted.update(plan.after)
@@ -428,11 +436,11 @@ def predict_user(current, plan):
     return public_user(predicted)
 
 
-def build_result(plan, after_user, diff):
+def build_result(plan: Plan, after_user: dict[str, Any] | None, diff: bool) -> dict[str, Any]:
     return task_result(plan, "user", public_user(after_user) if after_user else {}, diff)
 
 
-def ensure_user(client, params, check_mode=False, diff=False):
+def ensure_user(client: RamClient, params: dict[str, Any], check_mode: bool = False, diff: bool = False) -> dict[str, Any]:
     """What ram_user does: params are the module's options, checked by :func:`validate_user_params`."""
     user_id = params.get("user_id")
     upn = client.upn_for(params.get("name"))

@@ -6,19 +6,26 @@
 Read-only; it shares the user's public shape with the user reconciler (``user.PUBLIC_KEYS``).
 """
 
+from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any, Collection
 
 from ansible_collections.aliyun.ram.plugins.module_utils import validation
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.user import PUBLIC_KEYS, policy_refs
 from ansible_collections.aliyun.ram.plugins.module_utils.validation import same_logon_name, user_name_of
 
+if TYPE_CHECKING:
+    from ansible_collections.aliyun.ram.plugins.module_utils.api import RamClient
+
 INCLUDE_CHOICES = ("login_profile", "groups", "policies")
 STATUS_CHOICES = ("active", "freeze")
 
 
-def find_users(client, name=None, user_id=None, name_prefix=None, name_regex=None, group=None, include=(), status=None):
+def find_users(client: RamClient, name: str | None = None, user_id: str | None = None, name_prefix: str | None = None,
+               name_regex: str | None = None, group: str | None = None, include: Collection[str] = (),
+               status: str | None = None) -> list[dict[str, Any]]:
     """ram_user_info: one user (GetUser) or all users (ListUsers, every page, frozen ones too) filtered.
 
     ``status`` (``active`` or ``freeze``) keeps only listed users in that state; GetUser does not report the

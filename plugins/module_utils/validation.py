@@ -9,8 +9,10 @@ IMS 2019-08-15 and RAM 2015-05-01 references document; password rules live in
 ``password.py``.
 """
 
+from __future__ import annotations
 
 import re
+from typing import Any
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import ValidationError
 
@@ -48,14 +50,14 @@ def _require_text(option, value):
         raise ValidationError(option, "must be a string, got %s" % type(value).__name__)
 
 
-def check_no_control_characters(option, value, what="the value"):
+def check_no_control_characters(option: str, value: str, what: str = "the value") -> None:
     """Refuse a newline, carriage return, tab or other ASCII control character anywhere in ``value``."""
     if _CONTROL_CHARS.search(value):
         raise ValidationError(option, "%s must not contain control characters (a newline, a carriage return, a tab...): %r"
                               % (what, value))
 
 
-def check_length(option, value, maximum, minimum=1):
+def check_length(option: str, value: Any, maximum: int, minimum: int = 1) -> None:
     _require_text(option, value)
     if not minimum <= len(value) <= maximum:
         if minimum == 0:
@@ -63,21 +65,21 @@ def check_length(option, value, maximum, minimum=1):
         raise ValidationError(option, "must be %d to %d characters long (got %d)" % (minimum, maximum, len(value)))
 
 
-def validate_user_name_part(option, name):
+def validate_user_name_part(option: str, name: Any) -> None:
     """The part before ``@``: 1-64 letters, digits, periods, underscores or hyphens."""
     check_length(option, name, USER_NAME_MAX_LENGTH)
     if not _NAME_CHARS.fullmatch(name):
         raise ValidationError(option, "the user name %r may contain only letters, digits, periods (.), underscores (_) and hyphens (-)" % name)
 
 
-def user_name_of(upn):
+def user_name_of(upn: str | None) -> str | None:
     """The part of a UPN before ``@``: the ``UserName`` of the RAM 2015-05-01 API. ``None`` stays ``None``."""
     if upn is None:
         return None
     return upn.split("@", 1)[0]
 
 
-def same_logon_name(first, second):
+def same_logon_name(first: str | None, second: str | None) -> bool:
     """True when two UPNs name the same user: the same name part, whatever the domain.
 
     An account can have a domain alias besides ``<alias>.onaliyun.com``, and IMS
@@ -87,7 +89,7 @@ def same_logon_name(first, second):
     return bool(first) and bool(second) and user_name_of(first) == user_name_of(second)
 
 
-def validate_upn(option, value):
+def validate_upn(option: str, value: Any) -> None:
     """A full UPN (``name@domain``) or a bare name that the default domain completes."""
     check_length(option, value, UPN_MAX_LENGTH)
     if value.count("@") > 1:
@@ -98,13 +100,13 @@ def validate_upn(option, value):
         raise ValidationError(option, "%r does not end with a valid domain name (for example alice@corp.onaliyun.com)" % value)
 
 
-def validate_user_id(option, value):
+def validate_user_id(option: str, value: Any) -> None:
     check_length(option, value, 64)
     if not value.strip() or value != value.strip():
         raise ValidationError(option, "must not be blank or have surrounding spaces")
 
 
-def validate_display_name(option, value, maximum=DISPLAY_NAME_MAX_LENGTH):
+def validate_display_name(option: str, value: Any, maximum: int = DISPLAY_NAME_MAX_LENGTH) -> None:
     _require_text(option, value)
     if value == "":
         raise ValidationError(option, "cannot be cleared: the API requires a display name of 1 to %d characters" % maximum)
@@ -112,12 +114,12 @@ def validate_display_name(option, value, maximum=DISPLAY_NAME_MAX_LENGTH):
     check_no_control_characters(option, value, "the display name")
 
 
-def validate_comments(option, value):
+def validate_comments(option: str, value: Any) -> None:
     """At most 128 characters; ``""`` clears the comments."""
     check_length(option, value, COMMENTS_MAX_LENGTH, minimum=0)
 
 
-def validate_email(option, value):
+def validate_email(option: str, value: Any) -> None:
     """An e-mail address; ``""`` clears it."""
     _require_text(option, value)
     if value == "":
@@ -127,7 +129,7 @@ def validate_email(option, value):
         raise ValidationError(option, "%r is not an e-mail address (expected local@domain.tld)" % value)
 
 
-def validate_mobile_phone(option, value):
+def validate_mobile_phone(option: str, value: Any) -> None:
     """``<country code>-<number>`` in digits, for example ``86-18600008888``; ``""`` clears it."""
     _require_text(option, value)
     if value == "":
@@ -136,7 +138,7 @@ def validate_mobile_phone(option, value):
         raise ValidationError(option, "%r must be <country code>-<number> in digits, for example 86-18600008888" % value)
 
 
-def validate_tags(option, tags):
+def validate_tags(option: str, tags: Any) -> None:
     """Up to 20 tags; keys 1-128 chars, no ``acs:``/``aliyun`` prefix; values up to 128 chars, no ``acs:`` prefix; no URLs."""
     if not isinstance(tags, dict):
         raise ValidationError(option, "must be a dictionary of key: value")
@@ -163,13 +165,13 @@ def validate_tags(option, tags):
             raise ValidationError(option, "the value of tag %r must not contain http:// or https://" % key)
 
 
-def validate_group_name(option, name):
+def validate_group_name(option: str, name: Any) -> None:
     check_length(option, name, GROUP_NAME_MAX_LENGTH)
     if not _NAME_CHARS.fullmatch(name):
         raise ValidationError(option, "group name %r may contain only letters, digits, periods (.), underscores (_) and hyphens (-)" % name)
 
 
-def validate_group_list(option, groups):
+def validate_group_list(option: str, groups: Any) -> None:
     """Group names for a user: each valid, no more than the 5 groups a user can join."""
     if not isinstance(groups, list):
         raise ValidationError(option, "must be a list of group names")
@@ -180,7 +182,7 @@ def validate_group_list(option, groups):
         raise ValidationError(option, "a user can be a member of at most %d groups (got %d)" % (MAX_GROUPS_PER_USER, len(unique)))
 
 
-def normalize_policy_ref(option, entry):
+def normalize_policy_ref(option: str, entry: Any) -> dict[str, str]:
     """``"Name"`` or ``{name, type}`` -> ``{"policy_name": ..., "policy_type": ...}``; a plain name means System."""
     if isinstance(entry, str):
         name, policy_type = entry, "System"
@@ -201,7 +203,7 @@ def normalize_policy_ref(option, entry):
     return {"policy_name": name, "policy_type": policy_type}
 
 
-def normalize_policy_list(option, entries):
+def normalize_policy_list(option: str, entries: Any) -> list[dict[str, str]]:
     """Validated, de-duplicated policy references in a stable order."""
     if not isinstance(entries, list):
         raise ValidationError(option, "must be a list")
@@ -212,5 +214,5 @@ def normalize_policy_list(option, entries):
     return [refs[key] for key in sorted(refs)]
 
 
-def policy_key(ref):
+def policy_key(ref: dict[str, Any]) -> tuple[str, str]:
     return (ref["policy_type"], ref["policy_name"])

@@ -112,6 +112,24 @@ class Plan:
         return diff
 
 
+def set_changes(want: Iterable[Any], have: Iterable[Any], purge: bool,
+                key: Callable[[Any], Any] | None = None) -> tuple[list[Any], list[Any], list[Any]]:
+    """What to add and remove so ``have`` holds ``want``: ``(to_add, to_remove, kept)``, compared by ``key``.
+
+    ``to_add`` keeps ``want``'s order; ``to_remove`` is empty unless ``purge``; ``kept`` is ``want`` plus, without
+    ``purge``, the items of ``have`` that ``want`` does not name: the state after the change, before sorting.
+    The one membership rule of group memberships and attached policies.
+    """
+    want, have = list(want), list(have)
+    key = key or (lambda item: item)
+    want_keys = set(key(item) for item in want)
+    have_keys = set(key(item) for item in have)
+    to_add = [item for item in want if key(item) not in have_keys]
+    to_remove = [item for item in have if key(item) not in want_keys] if purge else []
+    kept = want + ([] if purge else [item for item in have if key(item) not in want_keys])
+    return to_add, to_remove, kept
+
+
 def reconcile(client: RamClient, plan: Plan, check_mode: bool, predict: Callable[[], dict[str, Any] | None],
               reread: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | None:
     """The one tail of every reconciler: apply ``plan`` unless in check mode, and say what the object is after.

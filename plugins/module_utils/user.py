@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import ValidationError
-from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan, reconcile, task_result
+from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan, reconcile, set_changes, task_result
 from ansible_collections.aliyun.ram.plugins.module_utils import validation
 from ansible_collections.aliyun.ram.plugins.module_utils.validation import same_logon_name, user_name_of
 
@@ -313,9 +313,8 @@ def _plan_groups(plan, current, desired, target_upn, purge_groups):
     if want is None:
         return
     have = current.get("groups") or []
-    to_add = [g for g in want if g not in have]
-    to_remove = [g for g in have if g not in want] if purge_groups else []
-    after = sorted(set(want) | (set() if purge_groups else set(have)))
+    to_add, to_remove, kept = set_changes(want, have, purge_groups)
+    after = sorted(set(kept))
     if len(after) > validation.MAX_GROUPS_PER_USER:
         raise ValidationError("groups", "%s would be in %d groups (%s); a user can be in at most %d, use purge_groups to leave the others"
                               % (target_upn, len(after), ", ".join(after), validation.MAX_GROUPS_PER_USER))
@@ -334,12 +333,9 @@ def _plan_policies(plan, current, desired, target_upn, purge_policies):
     if want is None:
         return
     have = current.get("policies") or []
-    want_keys = set(validation.policy_key(p) for p in want)
-    have_keys = set(validation.policy_key(p) for p in have)
-    to_attach = [p for p in want if validation.policy_key(p) not in have_keys]
-    to_detach = [p for p in have if validation.policy_key(p) not in want_keys] if purge_policies else []
+    to_attach, to_detach, kept = set_changes(want, have, purge_policies, key=validation.policy_key)
     plan.before["policies"] = [dict(p) for p in have]
-    plan.after["policies"] = policy_refs(list(want) + ([] if purge_policies else list(have)))
+    plan.after["policies"] = policy_refs(kept)
     check_policy_quota(plan.after["policies"], target_upn)
     user_name = user_name_of(target_upn)
     for ref in to_detach:

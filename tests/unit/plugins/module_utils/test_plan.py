@@ -9,7 +9,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError
-from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan, reconcile, task_result
+from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan, reconcile, set_changes, task_result
 
 
 class Recorder:
@@ -76,3 +76,18 @@ def test_every_result_has_the_same_keys():
                       "warnings": ["careful"], "diff": {"before": {"a": 1}, "after": {"a": 2},
                                                         "before_header": "user x", "after_header": "user x"}}
     assert set(task_result(Plan(), "group", {})) == {"changed", "group", "changed_fields", "actions", "warnings"}
+
+
+@pytest.mark.parametrize("purge, expected", [
+    (False, (["c"], [], ["b", "c", "a"])),
+    (True, (["c"], ["a"], ["b", "c"])),
+])
+def test_set_changes_adds_what_is_missing_and_removes_only_with_purge(purge, expected):
+    assert set_changes(["b", "c"], ["a", "b"], purge) == expected
+
+
+def test_set_changes_compares_by_key():
+    want = [{"n": "P", "t": "System"}]
+    have = [{"n": "P", "t": "System", "date": "x"}, {"n": "Q", "t": "Custom"}]
+    to_add, to_remove, kept = set_changes(want, have, True, key=lambda p: (p["t"], p["n"]))
+    assert to_add == [] and to_remove == [{"n": "Q", "t": "Custom"}] and kept == want

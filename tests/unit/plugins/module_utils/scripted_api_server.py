@@ -1,23 +1,32 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) aliyun.ram contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A loopback HTTP server that answers from a script, for transport tests.
+"""A loopback HTTP server that answers from a script, for the tests of the transport layer itself.
+
+The transport's own behaviour (signing what really goes over the wire, connection reuse, timeouts, dropped
+connections, retry-after headers, throttling pauses shared between threads, TLS and proxy settings) can only be seen
+on a real socket with answers a test scripts exactly, so these tests use this server and not the client fake
+(tests/unit/plugins/fake_ram_client.py, which stands in for RamClient one layer up).
 
 Each request takes the next entry of the script (the last entry repeats):
 ``Reply(status, body, headers)`` or ``DROP`` (close the connection without
-answering). Every request is recorded with its arrival time.
+answering). Every request is recorded with its arrival time. :func:`v3_signature_check` recomputes a received
+request's signature the way a server does.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
 import json
 import threading
 import time
 
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
+
+from ansible_collections.aliyun.ram.plugins.module_utils import signing
 
 DROP = "drop"
 
@@ -116,3 +125,18 @@ class ScriptedServer:
 def api_error(code, status, message="failed", headers=None):
     return Reply(status, {"RequestId": "REQ-E", "HostId": "127.0.0.1", "Code": code, "Message": message,
                           "Recommend": "https://example.invalid/troubleshoot?q=%s" % code}, headers)
+
+
+def v3_signature_check(request, secret):
+    """(credential, signed headers, valid): the V3 signature of a received request, recomputed from what arrived."""
+    credential, signed_headers, signature = signing.parse_v3_authorization(request.headers["authorization"])
+    payload_hash = hashlib.sha256(request.body).hexdigest()
+    canonical = signing.v3_canonical_request("POST", request.path, request.query, request.headers, signed_headers,
+                                             payload_hash)
+    return credential, signed_headers, signature == signing.v3_signature(secret, canonical)
+
+
+def signed_by(request, secret):
+    """(credential, valid) of a received request signed (or not) with ``secret``."""
+    credential, _signed_headers, valid = v3_signature_check(request, secret)
+    return credential, valid

@@ -7,69 +7,31 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import importlib.util
-import os
 import threading
 import uuid
 
 import pytest
 
-from ansible_collections.aliyun.ram.plugins.module_utils.api import RamClient
-from ansible_collections.aliyun.ram.plugins.module_utils.credentials import Credentials
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError
-from ansible_collections.aliyun.ram.plugins.module_utils.transport import Backoff, RetryPolicy, Transport
-
-EMULATOR_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "emulator")
-FAST_RETRY = RetryPolicy(max_attempts=12, base_delay=0.005, max_delay=0.05)
-
-
-def load_emulator_client():
-    if not os.path.isfile(os.path.join(EMULATOR_DIR, "ram_backend.py")):
-        pytest.skip("the emulator is not there yet")
-    spec = importlib.util.spec_from_file_location("emulator_client_for_api", os.path.join(EMULATOR_DIR, "client.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def emulator_client():
-    return load_emulator_client()
-
-
-@pytest.fixture(scope="module")
-def emulator(emulator_client):
-    with emulator_client.start_emulator(["--seed", "7"]) as handle:
-        yield handle
-
-
-def make_client(handle, emulator_client, retry=None, page_size=100, backoff=None, secret=None, pool_size=10):
-    credentials = Credentials(emulator_client.DEFAULT_ACCESS_KEY_ID, secret or emulator_client.DEFAULT_ACCESS_KEY_SECRET,
-                              source="test")
-    endpoints = {"ims": handle.url, "ram": handle.url, "sts": handle.url}
-    transport = Transport(credentials, endpoints=endpoints, environ={}, timeout=10, retry=retry or FAST_RETRY,
-                          backoff=backoff, pool_size=pool_size)
-    return RamClient(transport, page_size=page_size)
+from ansible_collections.aliyun.ram.plugins.module_utils.transport import Backoff, RetryPolicy
 
 
 @pytest.fixture
-def client(emulator, emulator_client):
-    emulator.set_faults(throttle_rate=0, error_rate=0, drop_rate=0, latency_ms=0)
-    ram = make_client(emulator, emulator_client)
-    yield ram
-    ram.transport.close()
+def client(module_emulator, emulator_ram_client):
+    module_emulator.set_faults(throttle_rate=0, error_rate=0, drop_rate=0, latency_ms=0)
+    return emulator_ram_client(module_emulator)
 
 
 def unique(prefix):
     return "%s-%s" % (prefix, uuid.uuid4().hex[:8])
 
 
-def test_default_domain_and_upn(client, emulator):
+def test_default_domain_and_upn(client, module_emulator):
     domain = client.get_default_domain()
     assert domain.endswith(".onaliyun.com")
     assert client.upn_for("bob") == "bob@" + domain
     client.upn_for("carol")
-    assert [e["action"] for e in emulator.log_entries()].count("GetDefaultDomain") >= 1
+    assert [e["action"] for e in module_emulator.log_entries()].count("GetDefaultDomain") >= 1
     assert client.transport.stats["calls"] == 1
 
 
@@ -101,13 +63,13 @@ def test_user_lifecycle(client):
     assert client.get_user(upn=upn) is None
 
 
-def test_list_users_pages_to_the_end(client, emulator, emulator_client):
+def test_list_users_pages_to_the_end(client, module_emulator, emulator_ram_client):
     made = set()
     for _index in range(5):
         upn = client.upn_for(unique("pager"))
         client.create_user(upn, "Pager")
         made.add(upn)
-    paging = make_client(emulator, emulator_client, page_size=2)
+    paging = emulator_ram_client(module_emulator, page_size=2)
     listed = [u["user_principal_name"] for u in paging.list_users()]
     assert made <= set(listed)
     assert len(listed) == len(set(listed))
@@ -210,7 +172,7 @@ def test_access_keys_and_mfa(client):
     client.delete_user(upn)
 
 
-def test_error_mapping(client, emulator, emulator_client):
+def test_error_mapping(client, module_emulator, emulator_ram_client):
     upn = client.upn_for(unique("err"))
     client.create_user(upn, "Err")
     with pytest.raises(RamApiError) as info:
@@ -219,7 +181,7 @@ def test_error_mapping(client, emulator, emulator_client):
     assert (error.code, error.http_status, error.retried, error.action) == ("EntityAlreadyExists.User", 409, False, "CreateUser")
     assert error.request_id and error.message
 
-    emulator.inject("GetLoginProfile", "NoPermission", 403, times=1)
+    module_emulator.inject("GetLoginProfile", "NoPermission", 403, times=1)
     with pytest.raises(RamApiError) as info:
         client.get_login_profile(upn)
     assert (info.value.code, info.value.http_status) == ("NoPermission", 403)
@@ -229,7 +191,7 @@ def test_error_mapping(client, emulator, emulator_client):
         client.delete_user(upn)
     assert info.value.code == "EntityNotExist.User" and info.value.http_status == 404
 
-    wrong = make_client(emulator, emulator_client, secret="not-the-secret")
+    wrong = emulator_ram_client(module_emulator, secret="not-the-secret")
     with pytest.raises(RamApiError) as info:
         wrong.get_default_domain()
     assert info.value.code == "SignatureDoesNotMatch"
@@ -237,9 +199,9 @@ def test_error_mapping(client, emulator, emulator_client):
     assert wrong.transport.stats["attempts"] == 1
 
 
-def test_throttling_converges(emulator_client):
+def test_throttling_converges(emulator_client, emulator_ram_client):
     with emulator_client.start_emulator(["--throttle-rate", "0.4", "--seed", "3"]) as throttled:
-        client = make_client(throttled, emulator_client, retry=RetryPolicy(max_attempts=20, base_delay=0.005, max_delay=0.05))
+        client = emulator_ram_client(throttled, retry=RetryPolicy(max_attempts=20, base_delay=0.005, max_delay=0.05))
         upns = [client.upn_for(unique("thr")) for _index in range(8)]
         for upn in upns:
             client.create_user(upn, "Throttled")
@@ -251,10 +213,10 @@ def test_throttling_converges(emulator_client):
         assert throttled.stats()  # the admin endpoint still answers
 
 
-def test_dropped_answers_converge_to_one_create(emulator_client):
+def test_dropped_answers_converge_to_one_create(emulator_client, emulator_ram_client):
     """A create whose answer was lost is retried; the retry's EntityAlreadyExists returns the existing user."""
     with emulator_client.start_emulator(["--drop-rate", "0.5", "--seed", "5"]) as lossy:
-        client = make_client(lossy, emulator_client, retry=RetryPolicy(max_attempts=20, base_delay=0.005, max_delay=0.02))
+        client = emulator_ram_client(lossy, retry=RetryPolicy(max_attempts=20, base_delay=0.005, max_delay=0.02))
         domain = client.get_default_domain()
         upns = ["drop-%d-%s@%s" % (index, uuid.uuid4().hex[:6], domain) for index in range(6)]
         created = [client.create_user(upn, "Dropped") for upn in upns]
@@ -268,9 +230,9 @@ def test_dropped_answers_converge_to_one_create(emulator_client):
         assert conflicts, "the seed should make at least one create answer get lost and be retried"
 
 
-def test_one_client_shared_by_threads_with_a_shared_backoff(emulator, emulator_client):
-    emulator.set_faults(throttle_rate=0.3)
-    client = make_client(emulator, emulator_client, backoff=Backoff(), pool_size=4)
+def test_one_client_shared_by_threads_with_a_shared_backoff(module_emulator, emulator_ram_client):
+    module_emulator.set_faults(throttle_rate=0.3)
+    client = emulator_ram_client(module_emulator, backoff=Backoff(), pool_size=4)
     upns = [client.upn_for(unique("thread")) for _index in range(24)]
     errors = []
 
@@ -285,7 +247,7 @@ def test_one_client_shared_by_threads_with_a_shared_backoff(emulator, emulator_c
         thread.start()
     for thread in threads:
         thread.join(30)
-    emulator.set_faults(throttle_rate=0)
+    module_emulator.set_faults(throttle_rate=0)
     assert errors == []
     listed = set(u["user_principal_name"] for u in client.list_users())
     assert set(upns) <= listed

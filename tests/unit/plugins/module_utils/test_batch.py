@@ -12,7 +12,6 @@ import json
 import os
 import stat
 import threading
-import time
 
 import pytest
 
@@ -20,183 +19,33 @@ from ansible_collections.aliyun.ram.plugins.module_utils import batch
 from ansible_collections.aliyun.ram.plugins.module_utils.batch import BatchOptions, run_batch
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.password import password_violations
+from ansible_collections.aliyun.ram.tests.unit.plugins.fake_ram_client import DOMAIN, FakeRamClient
 
-DOMAIN = "corp.onaliyun.com"
-WRITES = ("create_user", "update_user", "delete_user", "tag_user", "untag_user", "add_user_to_group",
-          "remove_user_from_group", "attach_policy_to_user", "detach_policy_from_user", "create_login_profile",
-          "update_login_profile", "delete_login_profile", "delete_access_key", "unbind_mfa_device")
 POLICY = {"minimum_password_length": 14, "require_lowercase_characters": True, "require_uppercase_characters": True,
           "require_numbers": True, "require_symbols": True, "password_not_contain_user_name": True}
+# what a person picks when the console asks for a new password (it satisfies POLICY)
+CHOSEN_PASSWORD = "Chosen-By-The-Person-42!"
+LOGIN_FLAGS = ("status", "password_reset_required", "mfa_bind_required")
 
 
-def not_found(code):
-    return RamApiError(code, "not found", http_status=404)
+def new_account(groups=("dev", "ops", "staff")):
+    """An account with these groups (RAM's system policies, ReadOnlyAccess among them) and a strict password policy."""
+    fake = FakeRamClient(password_policy=POLICY)
+    for name in groups:
+        fake.add_group(name)
+    return fake
 
 
-class FakeAccount:
-    """Just enough of RamClient, with RAM's rules that matter here; records every call (thread-safe)."""
+def existing(fake, name, groups=(), login=None):
+    """A user that is already there, in ``groups``; ``login`` (login profile fields) gives it a console login."""
+    upn = fake.add_user(name, groups=groups)["user_principal_name"]
+    if login is not None:
+        fake.add_login_profile(upn, **login)
+    return upn
 
-    def __init__(self, groups=("dev", "ops", "staff"), policies=(("System", "ReadOnlyAccess"),), latency=0.0):
-        self.lock = threading.Lock()
-        self.calls = []
-        self.users = {}
-        self.groups = set(groups)
-        self.policies = set(policies)
-        self.members = collections.defaultdict(set)
-        self.attached = collections.defaultdict(set)
-        self.profiles = {}
-        self.profile_dates = {}
-        self.password_status = {}
-        self.passwords = {}
-        self.access_keys = collections.defaultdict(list)
-        self.fail = {}
-        self.latency = latency
-        self.active = 0
-        self.peak = 0
 
-    def _record(self, name, **kwargs):
-        with self.lock:
-            self.calls.append((name, kwargs))
-            self.active += 1
-            self.peak = max(self.peak, self.active)
-        try:
-            if self.latency:
-                time.sleep(self.latency)
-            error = self.fail.get((name, kwargs.get("upn") or kwargs.get("user_name")))
-            if error is not None:
-                raise error
-        finally:
-            with self.lock:
-                self.active -= 1
-
-    def count(self, name=None):
-        return sum(1 for call in self.calls if name is None or call[0] == name)
-
-    def writes(self):
-        return [call for call in self.calls if call[0] in WRITES]
-
-    # reads
-    def get_default_domain(self):
-        self._record("get_default_domain")
-        return DOMAIN
-
-    def upn_for(self, name):
-        return name if "@" in name else "%s@%s" % (name, self.get_default_domain())
-
-    def get_user(self, upn=None, user_id=None):
-        self._record("get_user", upn=upn)
-        user = self.users.get(upn)
-        return dict(user, tags=dict(user["tags"])) if user else None
-
-    def list_groups_for_user(self, upn):
-        self._record("list_groups_for_user", upn=upn)
-        return [{"group_name": name} for name in sorted(self.members[upn])]
-
-    def list_policies_for_user(self, user_name):
-        self._record("list_policies_for_user", user_name=user_name)
-        upn = "%s@%s" % (user_name, DOMAIN)
-        return [{"policy_type": t, "policy_name": n} for t, n in sorted(self.attached[upn])]
-
-    def get_group(self, group_name):
-        self._record("get_group", group_name=group_name)
-        return {"group_name": group_name} if group_name in self.groups else None
-
-    def get_policy(self, policy_name, policy_type):
-        self._record("get_policy", policy_name=policy_name)
-        return {"policy_name": policy_name} if (policy_type, policy_name) in self.policies else None
-
-    def get_login_profile(self, upn):
-        self._record("get_login_profile", upn=upn)
-        profile = self.profiles.get(upn)
-        if not profile:
-            return None
-        # what the service adds: when the login was last set up, and whether the password is the initial one
-        return dict(profile, update_date=self.profile_dates.get(upn), password_status=self.password_status.get(upn, "InitialValid"))
-
-    def get_password_policy(self):
-        self._record("get_password_policy")
-        return dict(POLICY)
-
-    def list_access_keys(self, upn):
-        self._record("list_access_keys", upn=upn)
-        return [{"access_key_id": key} for key in self.access_keys[upn]]
-
-    def get_user_mfa_info(self, upn):
-        self._record("get_user_mfa_info", upn=upn)
-        return None
-
-    # writes
-    def create_user(self, upn, display_name, email=None, mobile_phone=None, comments=None, tags=None):
-        self._record("create_user", upn=upn)
-        self.users[upn] = {"user_principal_name": upn, "user_name": upn.split("@")[0], "display_name": display_name,
-                           "email": email or "", "mobile_phone": mobile_phone or "", "comments": comments or "",
-                           "tags": dict(tags or {})}
-
-    def update_user(self, upn=None, **changes):
-        self._record("update_user", upn=upn)
-        for key, value in changes.items():
-            self.users[upn][key[4:]] = value
-
-    def tag_user(self, upn, tags):
-        self._record("tag_user", upn=upn)
-        self.users[upn]["tags"].update(tags)
-
-    def untag_user(self, upn, keys):
-        self._record("untag_user", upn=upn)
-        for key in keys:
-            self.users[upn]["tags"].pop(key, None)
-
-    def add_user_to_group(self, upn, group_name):
-        self._record("add_user_to_group", upn=upn)
-        self.members[upn].add(group_name)
-
-    def remove_user_from_group(self, upn, group_name):
-        self._record("remove_user_from_group", upn=upn)
-        self.members[upn].discard(group_name)
-
-    def attach_policy_to_user(self, user_name, policy_name, policy_type):
-        self._record("attach_policy_to_user", user_name=user_name)
-        self.attached["%s@%s" % (user_name, DOMAIN)].add((policy_type, policy_name))
-
-    def detach_policy_from_user(self, user_name, policy_name, policy_type):
-        self._record("detach_policy_from_user", user_name=user_name)
-        self.attached["%s@%s" % (user_name, DOMAIN)].discard((policy_type, policy_name))
-
-    def create_login_profile(self, upn, password=None, password_reset_required=None, mfa_bind_required=None, status=None):
-        self._record("create_login_profile", upn=upn)
-        self.passwords[upn] = password
-        self.profiles[upn] = {"user_principal_name": upn, "status": status or "Active",
-                              "password_reset_required": bool(password_reset_required),
-                              "mfa_bind_required": bool(mfa_bind_required)}
-        self.profile_dates[upn] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-
-    def update_login_profile(self, upn, password=None, **flags):
-        self._record("update_login_profile", upn=upn)
-        self.profiles[upn].update((k, v) for k, v in flags.items() if v is not None)
-
-    def delete_login_profile(self, upn):
-        self._record("delete_login_profile", upn=upn)
-        del self.profiles[upn]
-
-    def delete_access_key(self, upn, access_key_id):
-        self._record("delete_access_key", upn=upn)
-        self.access_keys[upn].remove(access_key_id)
-
-    def delete_user(self, upn):
-        self._record("delete_user", upn=upn)
-        if self.members[upn] or self.attached[upn] or upn in self.profiles or self.access_keys[upn]:
-            raise RamApiError("DeleteConflict.User", "still attached", http_status=409)
-        del self.users[upn]
-
-    # helpers for tests
-    def add_user(self, name, groups=(), profile=None):
-        upn = "%s@%s" % (name, DOMAIN)
-        self.users[upn] = {"user_principal_name": upn, "user_name": name, "display_name": name, "email": "",
-                           "mobile_phone": "", "comments": "", "tags": {}}
-        self.members[upn] = set(groups)
-        if profile:
-            self.profiles[upn] = dict({"user_principal_name": upn}, **profile)
-        return upn
+def login_flags(fake, upn):
+    return dict((flag, fake.login_profiles[upn][flag]) for flag in LOGIN_FLAGS)
 
 
 def team(count, **extra):
@@ -216,26 +65,26 @@ def by_name(summary):
 
 
 def people_use_their_logins(account, upns, reset=True, mfa=True):
-    """What the service does when people log in: the reset and (assumed) MFA flags are cleared."""
+    """People log in, set their own password (the service clears the reset flag) and bind MFA (the MFA flag goes)."""
     for upn in upns:
         if reset:
-            account.profiles[upn]["password_reset_required"] = False
+            account.person_change_password(upn, CHOSEN_PASSWORD)
         if mfa:
-            account.profiles[upn]["mfa_bind_required"] = False
+            account.person_bind_mfa(upn)
 
 
 def test_onboarding_creates_users_with_memberships_login_and_password_files(tmp_path):
-    account = FakeAccount()
+    account = new_account()
     summary = run_batch(account, team(3, groups=["ops"]), options(tmp_path, default_groups=["dev"]), diff=True)
 
     assert summary["changed"] is True
     assert summary["counts"]["created"] == 3 and summary["counts"]["failed"] == 0
     for user in summary["users"]:
         upn = user["user_principal_name"]
-        assert account.members[upn] == {"dev", "ops"}
+        assert account.groups_of(upn) == ["dev", "ops"]
         # secure defaults: MFA and a password change at first login
-        assert account.profiles[upn] == {"user_principal_name": upn, "status": "Active",
-                                         "password_reset_required": True, "mfa_bind_required": True}
+        assert login_flags(account, upn) == {"status": "Active", "password_reset_required": True, "mfa_bind_required": True}
+        assert account.get_login_profile(upn)["password_status"] == "InitialValid"
         path = user["password_file"]
         assert path == os.path.join(str(tmp_path / "pw"), upn + ".password")
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
@@ -251,10 +100,10 @@ def test_onboarding_creates_users_with_memberships_login_and_password_files(tmp_
 
 
 def test_second_run_is_unchanged_with_four_reads_per_user_and_no_write(tmp_path):
-    account = FakeAccount()
+    account = new_account()
     opts = options(tmp_path, default_groups=["dev"])
     run_batch(account, team(5), opts)
-    account.calls = []
+    account.reset_calls()
 
     summary = run_batch(account, team(5), opts, diff=True)
 
@@ -268,9 +117,9 @@ def test_second_run_is_unchanged_with_four_reads_per_user_and_no_write(tmp_path)
 
 def test_check_mode_predicts_the_real_run_and_writes_nothing(tmp_path):
     entries = team(4, groups=["ops"], policies=["ReadOnlyAccess"])
-    account = FakeAccount()
-    account.add_user("user01", groups=["staff"], profile={"status": "Active", "password_reset_required": True,
-                                                          "mfa_bind_required": False})
+    account = new_account()
+    existing(account, "user01", groups=["staff"], login={"status": "Active", "password_reset_required": True,
+                                                         "mfa_bind_required": False})
     opts = options(tmp_path, purge_groups=True)
 
     predicted = run_batch(account, entries, opts, check_mode=True, diff=True)
@@ -282,17 +131,17 @@ def test_check_mode_predicts_the_real_run_and_writes_nothing(tmp_path):
     assert by_name(real)["user01"]["action"] == "updated"
     # the login flags of an existing console login are people's business (enforce_login_flags: on_create)
     assert set(by_name(real)["user01"]["changed_fields"]) == {"groups", "policies"}
-    assert account.profiles["user01@%s" % DOMAIN]["mfa_bind_required"] is False
+    assert account.login_profiles["user01@%s" % DOMAIN]["mfa_bind_required"] is False
     # the user that existed has no generated password: its profile was kept
     assert "password_file" not in by_name(real)["user01"]
 
 
 def test_changing_one_users_groups_changes_only_that_user(tmp_path):
-    account = FakeAccount()
+    account = new_account()
     entries = team(4, groups=["dev"])
     run_batch(account, entries, options(tmp_path))
     entries[2]["groups"] = ["ops"]
-    account.calls = []
+    account.reset_calls()
 
     summary = run_batch(account, entries, options(tmp_path, purge_groups=True), check_mode=True, diff=True)
 
@@ -304,7 +153,7 @@ def test_changing_one_users_groups_changes_only_that_user(tmp_path):
 
 
 def test_given_password_is_used_and_never_returned(tmp_path):
-    account = FakeAccount()
+    account = new_account()
     secret = "Given-Passw0rd-#1"
     summary = run_batch(account, [{"name": "alice", "password": secret}], options(None))
     upn = "alice@" + DOMAIN
@@ -315,7 +164,7 @@ def test_given_password_is_used_and_never_returned(tmp_path):
 
 
 def test_weak_given_password_fails_that_user_only_and_is_not_shown():
-    account = FakeAccount()
+    account = new_account()
     secret = "weakpassword"
     summary = run_batch(account, [{"name": "alice", "password": secret}, {"name": "bob"}], options(None))
     users = by_name(summary)
@@ -330,28 +179,28 @@ def test_weak_given_password_fails_that_user_only_and_is_not_shown():
 
 
 def test_offboarding_disables_login_and_removes_memberships_then_is_idempotent():
-    account = FakeAccount()
-    upn = account.add_user("carol", groups=["dev", "ops"], profile={"status": "Active"})
+    account = new_account()
+    upn = existing(account, "carol", groups=["dev", "ops"], login={"status": "Active"})
     entries = [{"name": "carol", "state": "absent"}]
 
     summary = run_batch(account, entries, options(None), diff=True)
     user = by_name(summary)["carol"]
     assert user["action"] == "disabled"
-    assert account.profiles[upn]["status"] == "Inactive"
-    assert account.members[upn] == set()
+    assert account.login_profiles[upn]["status"] == "Inactive"
+    assert account.groups_of(upn) == []
     assert upn in account.users
     # console login is cut before anything else
-    assert account.writes()[0][0] == "update_login_profile"
+    assert account.writes()[0] == "update_login_profile"
 
     again = run_batch(account, entries, options(None))
     assert by_name(again)["carol"]["action"] == "unchanged"
 
 
 def test_offboarding_with_delete_users_force_deletes():
-    account = FakeAccount()
-    upn = account.add_user("dave", groups=["dev"], profile={"status": "Active"})
-    account.attached[upn].add(("System", "ReadOnlyAccess"))
-    account.access_keys[upn].append("LTAI-key")
+    account = new_account()
+    upn = existing(account, "dave", groups=["dev"], login={"status": "Active"})
+    account.add_user_policy("dave", "ReadOnlyAccess")
+    account.add_access_key(upn, "LTAI-key")
 
     summary = run_batch(account, [{"name": "dave", "state": "absent"}, {"name": "nobody", "state": "absent"}],
                         options(None, delete_users=True))
@@ -359,7 +208,7 @@ def test_offboarding_with_delete_users_force_deletes():
     assert users["dave"]["action"] == "deleted"
     assert users["nobody"]["action"] == "unchanged"
     assert upn not in account.users
-    written = [name for name, kwargs in account.writes()]
+    written = account.writes()
     assert written[0] == "update_login_profile" and written[-1] == "delete_user"
 
 
@@ -367,7 +216,7 @@ def test_offboarding_with_delete_users_force_deletes():
 
 
 def test_a_failing_user_does_not_hide_the_others_and_their_changes_stand(tmp_path):
-    account = FakeAccount()
+    account = new_account()
     account.fail[("add_user_to_group", "user01@" + DOMAIN)] = RamApiError("NoPermission", "denied", http_status=403,
                                                                           request_id="REQ-1")
     summary = run_batch(account, team(3, groups=["dev"]), options(tmp_path))
@@ -385,12 +234,12 @@ def test_a_failing_user_does_not_hide_the_others_and_their_changes_stand(tmp_pat
 
 
 def test_missing_group_fails_the_user_and_known_groups_skip_the_lookup(tmp_path):
-    account = FakeAccount(groups=())
+    account = new_account(groups=())
     failed = run_batch(account, team(2, groups=["newteam"]), options(tmp_path), check_mode=True)
     assert failed["counts"]["failed"] == 2
     assert "newteam" in failed["users"][0]["error"]["msg"]
 
-    account.calls = []
+    account.reset_calls()
     predicted = run_batch(account, team(2, groups=["newteam"]), options(tmp_path, known_groups=["newteam"]),
                           check_mode=True)
     assert predicted["counts"]["created"] == 2
@@ -398,28 +247,47 @@ def test_missing_group_fails_the_user_and_known_groups_skip_the_lookup(tmp_path)
 
 
 def test_lookups_of_groups_policies_and_the_password_policy_happen_once_per_run(tmp_path):
-    account = FakeAccount(latency=0.002)
+    account = new_account()
+    # the 8 workers read their first users together, then all look up the same groups and policy at the same time
+    account.gather("get_user", 8)
     run_batch(account, team(16, groups=["dev", "ops"], policies=["ReadOnlyAccess"]), options(tmp_path, max_concurrency=8))
+    assert account.peak == 8
     assert account.count("get_group") == 2
     assert account.count("get_policy") == 1
     assert account.count("get_password_policy") == 1
 
 
 def test_the_pool_is_bounded_by_max_concurrency(tmp_path):
-    account = FakeAccount(latency=0.01)
+    account = new_account()
+    # three workers provably in flight at once (a barrier), and no fourth worker ever
+    account.gather("get_user", 3)
     run_batch(account, team(12), options(tmp_path, max_concurrency=3))
-    assert 1 < account.peak <= 3
+    assert account.peak == 3
+    assert len(account.threads) == 3
 
 
 def test_results_keep_the_input_order(tmp_path):
-    account = FakeAccount(latency=0.001)
-    entries = team(10)
-    summary = run_batch(account, list(reversed(entries)), options(tmp_path))
-    assert [user["name"] for user in summary["users"]] == [entry["name"] for entry in reversed(entries)]
+    account = new_account()
+    entries = list(reversed(team(10)))
+    first, last = entries[0]["name"] + "@" + DOMAIN, entries[-1]["name"] + "@" + DOMAIN
+    last_one_done = threading.Event()
+
+    def first_entry_waits_for_the_last(method, kwargs):
+        """The first entry is worked on only once the last one is (its last write is under way)."""
+        if method == "create_login_profile" and kwargs["upn"] == last:
+            last_one_done.set()
+        elif method == "get_user" and kwargs["upn"] == first:
+            assert last_one_done.wait(10)
+    account.hooks.append(first_entry_waits_for_the_last)
+    summary = run_batch(account, entries, options(tmp_path))
+    assert [user["action"] for user in summary["users"]] == ["created"] * 10
+    created = [kwargs["upn"] for kwargs in account.calls_to("create_user")]
+    assert created.index(last) < created.index(first)
+    assert [user["name"] for user in summary["users"]] == [entry["name"] for entry in entries]
 
 
 def test_unexpected_exception_is_reported_by_type_only(tmp_path):
-    account = FakeAccount()
+    account = new_account()
     account.fail[("get_user", "user00@" + DOMAIN)] = KeyError("Password=hunter2")
     summary = run_batch(account, team(2), options(tmp_path))
     assert by_name(summary)["user00"]["error"] == {"msg": "unexpected KeyError while handling user00"}
@@ -439,7 +307,7 @@ def test_unexpected_exception_is_reported_by_type_only(tmp_path):
     ([{"name": "alice"}], {"max_concurrency": 0}, "max_concurrency"),
 ])
 def test_bad_input_is_refused_before_any_call(tmp_path, entries, opts, option):
-    account = FakeAccount()
+    account = new_account()
     opts.setdefault("password_dir", str(tmp_path))
     with pytest.raises(ValidationError) as info:
         run_batch(account, entries, BatchOptions(**opts))
@@ -447,13 +315,29 @@ def test_bad_input_is_refused_before_any_call(tmp_path, entries, opts, option):
     assert account.calls == []
 
 
+@pytest.mark.parametrize("names, rule", [
+    (["alice", "bob"], "required because alice, bob ask for a console login without a password "
+                       "(a generated initial password is written there)"),
+    pytest.param(["alice"], "required because alice asks for a console login without a password "
+                            "(a generated initial password is written there)",
+                 marks=pytest.mark.xfail(strict=True, reason="plugins/ bug: batch.py says 'alice ask' for one user")),
+])
+def test_one_name_takes_a_singular_verb(names, rule):
+    account = new_account()
+    with pytest.raises(ValidationError) as info:
+        run_batch(account, [{"name": name, "console_login": True} for name in names], options(None))
+    assert (info.value.option, info.value.rule) == ("password_dir", rule)
+    assert account.calls == []
+
+
 def test_password_dir_that_is_a_file_is_refused_before_any_write(tmp_path):
-    account = FakeAccount()
+    account = new_account()
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as info:
         run_batch(account, team(1), options(None, password_dir=str(blocker)))
-    assert account.writes() == []
+    assert (info.value.option, info.value.rule) == ("password_dir", "%s exists and is not a directory" % blocker)
+    assert account.calls == []
 
 
 def test_user_spec_repr_never_shows_the_password():
@@ -467,11 +351,11 @@ def test_user_spec_repr_never_shows_the_password():
 
 def test_password_sent_by_an_interrupted_create_is_reused_by_the_next_run(tmp_path):
     """CreateLoginProfile fails (or the run dies) after the pending file is written: the re-run sends the same password."""
-    account = FakeAccount()
+    account = new_account()
     upn = "user00@" + DOMAIN
     account.fail[("create_login_profile", upn)] = RamApiError("ServiceUnavailable", "try later", http_status=503)
     first = by_name(run_batch(account, team(1), options(tmp_path)))
-    assert first["user00"]["action"] == "failed" and upn not in account.profiles
+    assert first["user00"]["action"] == "failed" and upn not in account.login_profiles
     pending = os.path.join(str(tmp_path / "pw"), upn + ".password.pending")
     with open(pending) as handle:
         kept = handle.read().strip()
@@ -488,12 +372,12 @@ def test_password_sent_by_an_interrupted_create_is_reused_by_the_next_run(tmp_pa
 
 def test_password_file_lost_after_the_create_is_restored_without_any_write(tmp_path):
     """The run died between CreateLoginProfile and the rename: the next run restores the file, writes nothing."""
-    account = FakeAccount()
+    account = new_account()
     run_batch(account, team(1), options(tmp_path))
     upn = "user00@" + DOMAIN
     final = os.path.join(str(tmp_path / "pw"), upn + ".password")
     os.rename(final, final + ".pending")  # the state a crash right after CreateLoginProfile leaves
-    account.calls = []
+    account.reset_calls()
 
     checked = by_name(run_batch(account, team(1), options(tmp_path), check_mode=True))
     assert checked["user00"]["password_file"] == final and not os.path.exists(final)
@@ -510,65 +394,61 @@ def test_password_file_lost_after_the_create_is_restored_without_any_write(tmp_p
 # ---------------------------------------------------------------- people use what the baseline gave them
 
 
-def test_a_rerun_after_people_reset_passwords_and_bound_mfa_writes_nothing(tmp_path):
-    account = FakeAccount()
-    entries = team(4)
+def onboarded(tmp_path, count):
+    """An account after a first run over ``team(count)``: the account, the entries and the users' UPNs."""
+    account = new_account()
+    entries = team(count)
     first = run_batch(account, entries, options(tmp_path))
-    upns = [user["user_principal_name"] for user in first["users"]]
+    return account, entries, [user["user_principal_name"] for user in first["users"]]
+
+
+def test_a_rerun_after_people_reset_passwords_and_bound_mfa_writes_nothing(tmp_path):
+    account, entries, upns = onboarded(tmp_path, 4)
     people_use_their_logins(account, upns[:3])
     people_use_their_logins(account, upns[3:], mfa=False)
-    account.calls = []
+    account.reset_calls()
     for check_mode in (True, False):
         summary = run_batch(account, entries, options(tmp_path), check_mode=check_mode, diff=True)
         assert summary["changed"] is False
         assert summary["counts"]["unchanged"] == 4
         assert summary["diff"] == []
     assert account.writes() == []
-    assert all(not account.profiles[upn]["password_reset_required"] for upn in upns)
+    assert all(not account.login_profiles[upn]["password_reset_required"] for upn in upns)
 
 
 def test_enforce_login_flags_always_asks_people_again(tmp_path):
-    account = FakeAccount()
-    entries = team(3)
-    first = run_batch(account, entries, options(tmp_path))
-    upns = [user["user_principal_name"] for user in first["users"]]
+    account, entries, upns = onboarded(tmp_path, 3)
     people_use_their_logins(account, upns)
-    account.calls = []
+    account.reset_calls()
     predicted = run_batch(account, entries, options(tmp_path, enforce_login_flags="always"), check_mode=True, diff=True)
     assert account.writes() == []
     real = run_batch(account, entries, options(tmp_path, enforce_login_flags="always"), diff=True)
     assert predicted == real
     assert real["counts"]["updated"] == 3
-    assert [name for name, kwargs in account.writes()] == ["update_login_profile"] * 3
-    assert all(account.profiles[upn]["password_reset_required"] and account.profiles[upn]["mfa_bind_required"]
+    assert account.writes() == ["update_login_profile"] * 3
+    assert all(account.login_profiles[upn]["password_reset_required"] and account.login_profiles[upn]["mfa_bind_required"]
                for upn in upns)
 
 
 def test_one_person_can_be_asked_to_reset_again_on_demand(tmp_path):
-    account = FakeAccount()
-    entries = team(3)
-    first = run_batch(account, entries, options(tmp_path))
-    upns = [user["user_principal_name"] for user in first["users"]]
+    account, entries, upns = onboarded(tmp_path, 3)
     people_use_their_logins(account, upns)
-    account.calls = []
+    account.reset_calls()
     # always enforces both flags of that entry: keep MFA as the person left it by saying so
     entries[1] = dict(entries[1], password_reset_required=True, mfa_bind_required=False, enforce_login_flags="always")
     summary = run_batch(account, entries, options(tmp_path))
     assert by_name(summary)["user01"]["changed_fields"] == ["login_profile.password_reset_required"]
     assert summary["counts"]["unchanged"] == 2
-    assert account.profiles[upns[1]]["password_reset_required"] is True
-    assert account.profiles[upns[1]]["mfa_bind_required"] is False
-    assert [kwargs["upn"] for name, kwargs in account.writes()] == [upns[1]]
+    assert account.login_profiles[upns[1]]["password_reset_required"] is True
+    assert account.login_profiles[upns[1]]["mfa_bind_required"] is False
+    assert [kwargs["upn"] for name, kwargs in account.write_calls()] == [upns[1]]
 
 
 def test_a_disabled_console_login_stays_disabled_and_is_reported(tmp_path):
-    account = FakeAccount()
-    entries = team(3)
-    first = run_batch(account, entries, options(tmp_path))
-    upns = [user["user_principal_name"] for user in first["users"]]
+    account, entries, upns = onboarded(tmp_path, 3)
     # the platform disables an idle console login
-    account.profiles[upns[2]]["status"] = "Inactive"
-    account.calls = []
+    account.idle_disable(upns[2])
+    account.reset_calls()
     for check_mode in (True, False):
         summary = run_batch(account, entries, options(tmp_path), check_mode=check_mode, diff=True)
         assert summary["changed"] is False
@@ -577,39 +457,37 @@ def test_a_disabled_console_login_stays_disabled_and_is_reported(tmp_path):
         assert "console_login_disabled" not in by_name(summary)["user01"]
         assert any("left disabled: user02" in text for text in summary["warnings"])
     assert account.writes() == []
-    assert account.profiles[upns[2]]["status"] == "Inactive"
+    assert account.login_profiles[upns[2]]["status"] == "Inactive"
 
 
 def test_enable_disabled_logins_turns_them_on_again(tmp_path):
-    account = FakeAccount()
-    entries = team(2)
-    first = run_batch(account, entries, options(tmp_path))
-    upn = first["users"][0]["user_principal_name"]
-    account.profiles[upn]["status"] = "Inactive"
-    account.calls = []
+    account, entries, upns = onboarded(tmp_path, 2)
+    upn = upns[0]
+    account.idle_disable(upn)
+    account.reset_calls()
     summary = run_batch(account, entries, options(tmp_path, enable_disabled_logins=True))
     assert summary["disabled_logins"] == []
     assert by_name(summary)["user00"]["changed_fields"] == ["login_profile.status"]
-    assert account.profiles[upn]["status"] == "Active"
-    assert [name for name, kwargs in account.writes()] == ["update_login_profile"]
+    assert account.login_profiles[upn]["status"] == "Active"
+    assert account.writes() == ["update_login_profile"]
 
 
 def test_default_console_login_gives_entries_without_a_choice_a_console_login(tmp_path):
-    account = FakeAccount()
+    account = new_account()
     entries = [{"name": "ann"}, {"name": "svc", "console_login": False}]
     summary = run_batch(account, entries, options(tmp_path, default_console_login=True))
-    assert "ann@%s" % DOMAIN in account.profiles
-    assert "svc@%s" % DOMAIN not in account.profiles
+    assert "ann@%s" % DOMAIN in account.login_profiles
+    assert "svc@%s" % DOMAIN not in account.login_profiles
     assert "password_file" in by_name(summary)["ann"]
     # without the default, an entry that does not say leaves the console login alone
-    account2 = FakeAccount()
+    account2 = new_account()
     run_batch(account2, [{"name": "ann"}], options(tmp_path / "other"))
-    assert account2.profiles == {}
+    assert account2.login_profiles == {}
 
 
 def test_default_console_login_needs_a_password_dir():
     with pytest.raises(ValidationError) as err:
-        run_batch(FakeAccount(), [{"name": "ann"}], options(None, default_console_login=True))
+        run_batch(new_account(), [{"name": "ann"}], options(None, default_console_login=True))
     assert err.value.option == "password_dir"
 
 
@@ -619,7 +497,7 @@ def test_default_console_login_needs_a_password_dir():
     ({"name": "a", "enforce_login_flags": "sometimes"}, "users[0] (a).enforce_login_flags"),
 ])
 def test_bad_login_flag_entries_fail_before_any_call(entry, option):
-    account = FakeAccount()
+    account = new_account()
     with pytest.raises(ValidationError) as err:
         run_batch(account, [entry], options(None))
     assert err.value.option == option
@@ -639,7 +517,7 @@ def planted(tmp_path, upn, text="Planted-Pass-2026!", mode=0o600):
 
 
 def test_a_refused_create_removes_the_pending_file(tmp_path):
-    account = FakeAccount()
+    account = new_account()
     upn = "user00@" + DOMAIN
     account.fail[("create_login_profile", upn)] = RamApiError("NoPermission", "denied", http_status=403)
     first = by_name(run_batch(account, team(1), options(tmp_path)))
@@ -648,7 +526,7 @@ def test_a_refused_create_removes_the_pending_file(tmp_path):
 
 
 def test_a_failure_that_may_have_applied_keeps_the_pending_file(tmp_path):
-    account = FakeAccount()
+    account = new_account()
     upn = "user00@" + DOMAIN
     error = RamApiError("NoPermission", "denied", http_status=403)
     error.retried = True
@@ -658,7 +536,7 @@ def test_a_failure_that_may_have_applied_keeps_the_pending_file(tmp_path):
 
 
 def test_a_pending_password_the_tightened_policy_refuses_is_replaced(tmp_path):
-    account = FakeAccount()
+    account = new_account()
     upn = "user00@" + DOMAIN
     path = planted(tmp_path, upn, text="short-1A!")
     summary = run_batch(account, team(1), options(tmp_path))
@@ -674,7 +552,7 @@ def test_a_pending_password_the_tightened_policy_refuses_is_replaced(tmp_path):
 
 @pytest.mark.parametrize("mode", [0o644, 0o640, 0o666])
 def test_a_pending_file_others_could_read_or_write_is_not_trusted(tmp_path, mode):
-    account = FakeAccount()
+    account = new_account()
     upn = "user00@" + DOMAIN
     path = planted(tmp_path, upn, mode=mode)
     summary = run_batch(account, team(1), options(tmp_path))
@@ -687,7 +565,7 @@ def test_a_pending_file_others_could_read_or_write_is_not_trusted(tmp_path, mode
 
 
 def test_a_pending_file_owned_by_someone_else_is_not_trusted(tmp_path, monkeypatch):
-    account = FakeAccount()
+    account = new_account()
     upn = "user00@" + DOMAIN
     path = planted(tmp_path, upn)
     real = os.geteuid()
@@ -703,7 +581,7 @@ def test_a_pending_file_owned_by_someone_else_is_not_trusted(tmp_path, monkeypat
 
 
 def test_a_pending_symlink_is_not_followed(tmp_path):
-    account = FakeAccount()
+    account = new_account()
     upn = "user00@" + DOMAIN
     target = tmp_path / "elsewhere"
     target.write_text("Planted-Pass-2026!\n")
@@ -720,7 +598,7 @@ def test_a_pending_symlink_is_not_followed(tmp_path):
 
 @pytest.mark.parametrize("mode", [0o777, 0o775, 0o755, 0o1777])
 def test_a_password_dir_others_can_use_is_refused_before_any_write(tmp_path, mode):
-    account = FakeAccount()
+    account = new_account()
     directory = tmp_path / "pw"
     directory.mkdir()
     os.chmod(str(directory), mode)
@@ -733,7 +611,7 @@ def test_a_password_dir_others_can_use_is_refused_before_any_write(tmp_path, mod
 
 
 def test_a_password_dir_symlink_to_a_directory_others_can_use_is_refused(tmp_path):
-    account = FakeAccount()
+    account = new_account()
     shared = tmp_path / "shared"
     shared.mkdir()
     os.chmod(str(shared), 0o777)
@@ -745,7 +623,7 @@ def test_a_password_dir_symlink_to_a_directory_others_can_use_is_refused(tmp_pat
 
 
 def test_an_empty_password_dir_is_a_clear_error(tmp_path):
-    account = FakeAccount()
+    account = new_account()
     with pytest.raises(ValidationError) as info:
         run_batch(account, team(1), options(None, password_dir=""))
     assert str(info.value) == "password_dir: must be a directory path, not an empty string"
@@ -753,44 +631,43 @@ def test_an_empty_password_dir_is_a_clear_error(tmp_path):
 
 
 def test_a_pending_file_that_cannot_be_proven_current_is_left_alone(tmp_path):
-    account = FakeAccount()
+    account = new_account()
     run_batch(account, team(1), options(tmp_path))
     upn = "user00@" + DOMAIN
     final = os.path.join(str(tmp_path / "pw"), upn + ".password")
     os.rename(final, final + ".pending")
     # the password was set again later, some other way
-    account.profile_dates[upn] = "2099-01-01T00:00:00Z"
-    account.calls = []
+    account.login_profiles[upn]["update_date"] = "2099-01-01T00:00:00Z"
+    account.reset_calls()
     summary = by_name(run_batch(account, team(1), options(tmp_path)))
     assert summary["user00"]["action"] == "unchanged"
     assert "password_file" not in summary["user00"]
     assert any("cannot be proven" in text for text in summary["user00"]["warnings"])
     assert os.path.exists(final + ".pending") and not os.path.exists(final)
     # a person who changed the initial password: no longer the initial one
-    account.profile_dates[upn] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    account.password_status[upn] = "NotInitial"
+    account.person_change_password(upn, CHOSEN_PASSWORD)
+    assert account.get_login_profile(upn)["password_status"] == "NotInitial"
     summary = by_name(run_batch(account, team(1), options(tmp_path)))
     assert any("cannot be proven" in text for text in summary["user00"]["warnings"])
     assert not os.path.exists(final)
 
 
 def test_purge_tags_removes_tags_nobody_listed(tmp_path):
-    account = FakeAccount()
-    upn = account.add_user("user00")
-    account.users[upn]["tags"] = {"team": "old", "stray": "x"}
+    account = new_account()
+    upn = account.add_user("user00", tags={"team": "old", "stray": "x"})["user_principal_name"]
     entries = [{"name": "user00", "tags": {"team": "core"}}]
     kept = run_batch(account, entries, options(tmp_path, default_tags={"env": "prod"}))
     assert account.users[upn]["tags"] == {"team": "core", "stray": "x", "env": "prod"}
     assert "tags" in by_name(kept)["user00"]["changed_fields"]
-    account.calls = []
+    account.reset_calls()
     purged = run_batch(account, entries, options(tmp_path, default_tags={"env": "prod"}, purge_tags=True), diff=True)
     assert account.users[upn]["tags"] == {"team": "core", "env": "prod"}
-    assert [name for name, kwargs in account.writes()] == ["untag_user"]
+    assert account.writes() == ["untag_user"]
     assert purged["diff"][0]["after"]["tags"] == {"team": "core", "env": "prod"}
 
 
 def test_a_name_with_a_control_character_is_quoted_in_the_message():
     with pytest.raises(ValidationError) as info:
-        run_batch(FakeAccount(), [{"name": "bi1\n"}], options(None))
+        run_batch(new_account(), [{"name": "bi1\n"}], options(None))
     assert info.value.option == "users[0] ('bi1\\n').name"
     assert "\n" not in str(info.value)

@@ -17,10 +17,10 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.aliyun.ram.plugins.doc_fragments.attributes import ModuleDocFragment as AttributesFragment
 from ansible_collections.aliyun.ram.plugins.doc_fragments.connection import ModuleDocFragment as ConnectionFragment
-from ansible_collections.aliyun.ram.plugins.module_utils import common, signing
+from ansible_collections.aliyun.ram.plugins.module_utils import common
 from ansible_collections.aliyun.ram.plugins.module_utils.api import RamClient
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import CredentialError, RamApiError, ValidationError
-from ansible_collections.aliyun.ram.tests.unit.plugins.module_utils.scripted_api_server import Reply, ScriptedServer
+from ansible_collections.aliyun.ram.tests.unit.plugins.module_utils.scripted_api_server import Reply, ScriptedServer, signed_by
 
 SECRET = "module-secret-value"
 
@@ -41,20 +41,6 @@ def make_module(args):
     module.warnings_seen = []
     module.warn = module.warnings_seen.append
     return module
-
-
-def failure(capsys, action):
-    """Run ``action`` (which must fail the module) and return the JSON the module printed."""
-    with patch_module_args({}):  # exit_json/fail_json need the module profile that this context sets
-        with pytest.raises(SystemExit):
-            action()
-    return json.loads(capsys.readouterr().out)
-
-
-def verify(request, secret):
-    credential, signed, signature = signing.parse_v3_authorization(request.headers["authorization"])
-    canonical = signing.v3_canonical_request("POST", "/", request.query, request.headers, signed, signing.EMPTY_BODY_SHA256)
-    return credential, signature == signing.v3_signature(secret, canonical)
 
 
 # --- the spec and its documentation -----------------------------------------------------
@@ -106,7 +92,7 @@ def test_client_from_module_talks_to_the_configured_endpoint():
         client = common.client_from_module(module)
         assert isinstance(client, RamClient)
         assert client.get_default_domain() == "corp.onaliyun.com"
-    assert verify(server.received[0], SECRET) == ("LTAI-mod", True)
+    assert signed_by(server.received[0], SECRET) == ("LTAI-mod", True)
     assert client.transport.retry.max_attempts == 2 and client.transport.timeout == 5
     assert client.transport.retry.timeout == 30
     assert module.warnings_seen == []  # http://127.0.0.1 is loopback: no warning
@@ -126,7 +112,7 @@ def test_aliases_and_env_endpoint(monkeypatch):
         monkeypatch.setenv("ALIBABA_CLOUD_IMS_ENDPOINT", server.endpoint)
         module = make_module({"alicloud_access_key": "LTAI-alias", "alicloud_secret_key": SECRET})
         common.client_from_module(module).get_default_domain()
-    assert verify(server.received[0], SECRET) == ("LTAI-alias", True)
+    assert signed_by(server.received[0], SECRET) == ("LTAI-alias", True)
 
 
 def test_credentials_come_from_the_environment(monkeypatch):
@@ -134,7 +120,7 @@ def test_credentials_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret")
     with ScriptedServer([Reply(body={"RequestId": "R", "DefaultDomainName": "d"})]) as server:
         common.client_from_module(make_module({"ims_endpoint": server.endpoint})).get_default_domain()
-    assert verify(server.received[0], "env-secret") == ("LTAI-env", True)
+    assert signed_by(server.received[0], "env-secret") == ("LTAI-env", True)
 
 
 def test_assume_role_goes_through_sts_with_the_source_credentials():
@@ -152,9 +138,9 @@ def test_assume_role_goes_through_sts_with_the_source_credentials():
     sts, ims = server.received
     assert sts.headers["x-acs-version"] == "2015-04-01"
     assert sts.query == {"RoleArn": "acs:ram::123456:role/admin", "RoleSessionName": "ansible-test", "DurationSeconds": "900"}
-    assert verify(sts, SECRET) == ("LTAI-src", True)
+    assert signed_by(sts, SECRET) == ("LTAI-src", True)
     assert ims.headers["x-acs-security-token"] == "role-token"
-    assert verify(ims, "role-secret") == ("STS.role", True)
+    assert signed_by(ims, "role-secret") == ("STS.role", True)
 
 
 def test_validate_certs_false_warns():
@@ -254,9 +240,9 @@ def test_no_credentials_is_a_credential_error():
         common.client_from_module(make_module({}))
 
 
-def test_missing_requests_fails_with_missing_required_lib(monkeypatch, capsys):
+def test_missing_requests_fails_with_missing_required_lib(monkeypatch, run_module):
     monkeypatch.setattr(common, "HAS_REQUESTS", False)
-    result = failure(capsys, lambda: common.client_from_module(make_module({})))
+    result = run_module.exit_of(lambda: common.client_from_module(make_module({})))
     assert result["failed"] is True
     assert "requests" in result["msg"] and "Failed to import" in result["msg"]
 
@@ -264,44 +250,44 @@ def test_missing_requests_fails_with_missing_required_lib(monkeypatch, capsys):
 # --- fail_on_error ------------------------------------------------------------------------
 
 
-def test_fail_on_api_error_carries_the_error_dict(capsys):
+def test_fail_on_api_error_carries_the_error_dict(run_module):
     module = make_module({"access_key_id": "a", "access_key_secret": SECRET})
     exc = RamApiError("EntityNotExist.Group", "The group does not exist.", request_id="R9", http_status=404,
                       recommend="https://example.invalid", action="AddUserToGroup")
-    result = failure(capsys, lambda: common.fail_on_error(module, exc, msg="Failed to add alice to dev"))
+    result = run_module.exit_of(lambda: common.fail_on_error(module, exc, msg="Failed to add alice to dev"))
     assert result["msg"].startswith("Failed to add alice to dev: EntityNotExist.Group: The group does not exist.")
     assert result["error"] == exc.to_dict()
 
 
-def test_a_failure_after_writes_reports_changed_and_what_completed(capsys):
+def test_a_failure_after_writes_reports_changed_and_what_completed(run_module):
     module = make_module({})
     exc = RamApiError("LimitExceeded.User.Tag", "too many tags", http_status=409, action="TagResources")
     exc.completed = ["update comments of alice@corp.onaliyun.com"]
-    result = failure(capsys, lambda: common.fail_on_error(module, exc))
+    result = run_module.exit_of(lambda: common.fail_on_error(module, exc))
     assert result["changed"] is True
     assert result["completed_actions"] == ["update comments of alice@corp.onaliyun.com"]
     assert "after 1 change had been made: update comments of alice@corp.onaliyun.com" in result["msg"]
     assert result["error"]["code"] == "LimitExceeded.User.Tag"
 
 
-def test_a_failure_before_any_write_reports_no_change(capsys):
+def test_a_failure_before_any_write_reports_no_change(run_module):
     module = make_module({})
     exc = RamApiError("NoPermission", "denied", http_status=403)
     exc.completed = []
-    result = failure(capsys, lambda: common.fail_on_error(module, exc))
+    result = run_module.exit_of(lambda: common.fail_on_error(module, exc))
     assert result.get("changed", False) is False and "completed_actions" not in result
 
 
-def test_fail_on_validation_error(capsys):
+def test_fail_on_validation_error(run_module):
     module = make_module({})
-    result = failure(capsys, lambda: common.fail_on_error(module, ValidationError("display_name", "too long")))
+    result = run_module.exit_of(lambda: common.fail_on_error(module, ValidationError("display_name", "too long")))
     assert result["msg"] == "display_name: too long"
     assert "error" not in result
 
 
-def test_fail_on_unexpected_error_hides_its_text(capsys):
+def test_fail_on_unexpected_error_hides_its_text(run_module):
     module = make_module({"access_key_id": "a", "access_key_secret": SECRET})
-    result = failure(capsys, lambda: common.fail_on_error(module, KeyError("Password=hunter2")))
+    result = run_module.exit_of(lambda: common.fail_on_error(module, KeyError("Password=hunter2")))
     assert "hunter2" not in json.dumps(result)
     assert "KeyError" in result["msg"]
 
@@ -325,7 +311,7 @@ def raise_chained(replaced, error):
     CredentialError("cannot parse the INI credentials file /x (ParsingError)"),
     RamApiError("ConnectionError", "could not connect to ims.aliyuncs.com (ConnectionError)", action="CreateLoginProfile"),
 ])
-def test_failure_traceback_never_shows_the_errors_a_ram_error_replaced(capsys, tracebacks_enabled, error):
+def test_failure_traceback_never_shows_the_errors_a_ram_error_replaced(run_module, tracebacks_enabled, error):
     module = make_module({})
     replaced = ValueError("[line 3]: 'access_key_secret = %s' https://ims/?Password=hunter2" % SECRET)
 
@@ -335,14 +321,14 @@ def test_failure_traceback_never_shows_the_errors_a_ram_error_replaced(capsys, t
         except type(error) as exc:
             common.fail_on_error(module, exc)
 
-    result = failure(capsys, fail)
+    result = run_module.exit_of(fail)
     text = json.dumps(result)
     assert SECRET not in text and "hunter2" not in text
     assert "raise_chained" in text  # the traceback itself is kept for debugging
     assert result["msg"] == str(error)
 
 
-def test_failure_traceback_of_an_unexpected_error_hides_its_text(capsys, tracebacks_enabled):
+def test_failure_traceback_of_an_unexpected_error_hides_its_text(run_module, tracebacks_enabled):
     module = make_module({})
     unexpected = KeyError("Password=hunter2")
 
@@ -352,7 +338,7 @@ def test_failure_traceback_of_an_unexpected_error_hides_its_text(capsys, traceba
         except KeyError as exc:
             common.fail_on_error(module, exc)
 
-    result = failure(capsys, fail)
+    result = run_module.exit_of(fail)
     assert "hunter2" not in json.dumps(result)
     assert "KeyError" in json.dumps(result["exception"])
 
@@ -360,22 +346,22 @@ def test_failure_traceback_of_an_unexpected_error_hides_its_text(capsys, traceba
 # --- run_module ---------------------------------------------------------------------------
 
 
-def test_run_module_validates_before_it_looks_for_credentials(capsys):
+def test_run_module_validates_before_it_looks_for_credentials(run_module):
     # No credentials at all: the validation error must win, not the credential error.
     def invalid():
         raise ValidationError("display_name", "too long")
 
     module = make_module({})
-    result = failure(capsys, lambda: common.run_module(module, lambda client, request: {"changed": True}, validate=invalid))
+    result = run_module.exit_of(lambda: common.run_module(module, lambda client, request: {"changed": True}, validate=invalid))
     assert result["msg"] == "display_name: too long"
 
 
-def test_run_module_fails_a_ram_error_of_the_task_safely(capsys):
+def test_run_module_fails_a_ram_error_of_the_task_safely(run_module):
     def task(client, request):
         raise RamApiError("EntityNotExist.User", "The user does not exist.", request_id="R1", http_status=404)
 
     module = make_module({"access_key_id": "a", "access_key_secret": SECRET})
-    result = failure(capsys, lambda: common.run_module(module, task))
+    result = run_module.exit_of(lambda: common.run_module(module, task))
     assert result["msg"].startswith("EntityNotExist.User")
     assert result["error"]["code"] == "EntityNotExist.User"
     assert SECRET not in json.dumps(result)
@@ -405,7 +391,7 @@ def test_run_module_reports_warnings_and_hands_the_rest_to_finish():
     ("task", "running the task failed"),
     ("finish", "reporting the result failed"),
 ])
-def test_run_module_fails_any_unexpected_error_safely(capsys, monkeypatch, tracebacks_enabled, where, step):
+def test_run_module_fails_any_unexpected_error_safely(run_module, monkeypatch, tracebacks_enabled, where, step):
     """Not a RamError (a bug, or a library error nobody turned into one): the step and the type, never the text."""
     leaked = UnicodeEncodeError("latin-1", "x-acs-security-token: %s" % SECRET, 22, 23, "ordinal not in range(256)")
 
@@ -414,7 +400,7 @@ def test_run_module_fails_any_unexpected_error_safely(capsys, monkeypatch, trace
     if where == "connect":
         monkeypatch.setattr(common, "client_from_module", boom)
     module = make_module({"access_key_id": "a", "access_key_secret": SECRET})
-    result = failure(capsys, lambda: common.run_module(
+    result = run_module.exit_of(lambda: common.run_module(
         module, boom if where == "task" else (lambda client, request: {"changed": False}),
         validate=boom if where == "validate" else None, finish=boom if where == "finish" else None))
     assert result["failed"] is True
@@ -423,18 +409,18 @@ def test_run_module_fails_any_unexpected_error_safely(capsys, monkeypatch, trace
     assert "UnicodeEncodeError (message hidden)" in result["exception"]
 
 
-def test_run_module_reports_a_missing_ca_bundle_by_its_option(capsys, tmp_path):
+def test_run_module_reports_a_missing_ca_bundle_by_its_option(run_module, tmp_path):
     module = make_module({"access_key_id": "a", "access_key_secret": SECRET, "ca_bundle": str(tmp_path / "ca.pem")})
-    result = failure(capsys, lambda: common.run_module(module, lambda client, request: client.get_default_domain()))
+    result = run_module.exit_of(lambda: common.run_module(module, lambda client, request: client.get_default_domain()))
     assert result["msg"] == "ca_bundle: %s is not a readable file (or directory) of CA certificates" % (tmp_path / "ca.pem")
 
 
-def test_run_module_reports_a_token_that_cannot_be_sent_without_showing_it(capsys, tracebacks_enabled):
+def test_run_module_reports_a_token_that_cannot_be_sent_without_showing_it(run_module, tracebacks_enabled):
     token = "CAIS\u2019-token-SECRETPART"
     with ScriptedServer() as server:
         module = make_module({"access_key_id": "STS.a", "access_key_secret": SECRET, "security_token": token,
                               "ims_endpoint": server.endpoint})
-        result = failure(capsys, lambda: common.run_module(module, lambda client, request: {"domain": client.get_default_domain()}))
+        result = run_module.exit_of(lambda: common.run_module(module, lambda client, request: {"domain": client.get_default_domain()}))
     assert server.received == []
     assert result["msg"].startswith("security_token (from module options) holds a character that cannot be sent")
     text = json.dumps(result)

@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.aliyun.ram.plugins.module_utils import group as group_mod
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import ValidationError
-from ansible_collections.aliyun.ram.tests.unit.plugins.module_utils.fake_ram_client import DOMAIN, FakeRamClient
+from ansible_collections.aliyun.ram.tests.unit.plugins.fake_ram_client import DOMAIN, FakeRamClient
 
 
 def params(**overrides):
@@ -65,16 +65,16 @@ def test_rename_converges(client):
 def test_rename_with_both_present_fails(client):
     client.add_group("ops")
     client.add_group("platform")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as info:
         group_mod.ensure_group(client, params(name="platform", rename_from="ops"))
+    assert (info.value.option, info.value.rule) == ("rename_from", "cannot rename group ops to platform: both groups exist")
     assert client.writes() == []
 
 
 def test_delete_with_members_needs_force(client):
     client.add_group("dev")
-    client.add_user("alice")
-    client.members.add(("alice@" + DOMAIN, "dev"))
-    client.group_policies.add(("dev", "System", "ReadOnlyAccess"))
+    client.add_user("alice", groups=["dev"])
+    client.add_group_policy("dev", "ReadOnlyAccess")
     with pytest.raises(ValidationError) as info:
         group_mod.ensure_group(client, params(state="absent"))
     assert "1 member (alice@%s)" % DOMAIN in str(info.value) and "System:ReadOnlyAccess" in str(info.value)
@@ -87,10 +87,17 @@ def test_delete_with_members_needs_force(client):
     assert client.methods() == ["get_group"]
 
 
-def test_bad_input_fails_before_any_call(client):
-    for bad in (params(name="bad name"), params(display_name=""), params(display_name="x" * 25), params(comments="c" * 129)):
-        with pytest.raises(ValidationError):
-            group_mod.ensure_group(client, group_mod.validate_group_params(bad))
+@pytest.mark.parametrize("bad, option, rule", [
+    (params(name="bad name"), "name",
+     "group name 'bad name' may contain only letters, digits, periods (.), underscores (_) and hyphens (-)"),
+    (params(display_name=""), "display_name", "cannot be cleared: the API requires a display name of 1 to 24 characters"),
+    (params(display_name="x" * 25), "display_name", "must be 1 to 24 characters long (got 25)"),
+    (params(comments="c" * 129), "comments", "must be at most 128 characters long (got 129)"),
+])
+def test_bad_input_fails_before_any_call(client, bad, option, rule):
+    with pytest.raises(ValidationError) as info:
+        group_mod.ensure_group(client, group_mod.validate_group_params(bad))
+    assert (info.value.option, info.value.rule) == (option, rule)
     assert client.calls == []
 
 
@@ -103,10 +110,9 @@ def test_a_display_name_that_differs_only_in_case_is_a_change(client):
 
 def test_force_delete_in_check_mode_writes_nothing(client):
     client.add_group("dev")
-    client.add_user("alice")
-    client.members.add(("alice@" + DOMAIN, "dev"))
-    client.group_policies.add(("dev", "System", "ReadOnlyAccess"))
+    client.add_user("alice", groups=["dev"])
+    client.add_group_policy("dev", "ReadOnlyAccess")
     predicted = group_mod.ensure_group(client, params(state="absent", force=True), check_mode=True, diff=True)
     assert predicted["changed"] is True
     assert client.writes() == []
-    assert "dev" in client.groups and ("alice@" + DOMAIN, "dev") in client.members
+    assert "dev" in client.groups and client.members_of("dev") == ["alice@" + DOMAIN]

@@ -19,6 +19,7 @@ from ansible_collections.aliyun.ram.plugins.module_utils.login_profile import (
     read_login_profile_info,
     validate_params,
 )
+from ansible_collections.aliyun.ram.tests.unit.plugins.fake_ram_client import FakeRamClient
 
 UPN = "alice@corp.onaliyun.com"
 SECRET = "Str0ng-Pass-Phrase!"
@@ -26,76 +27,23 @@ POLICY = {"minimum_password_length": 12, "require_symbols": True, "require_numbe
           "password_not_contain_user_name": True}
 
 
-class FakeClient:
-    """In-memory IMS login profiles with the RamClient method names and semantics used by the reconciler."""
-
-    def __init__(self, users=(UPN,), profiles=None, policy=None, fail=None):
-        self.users = set(users)
-        self.profiles = dict(profiles or {})
-        self.policy = dict(POLICY if policy is None else policy)
-        self.fail = dict(fail or {})
-        self.calls = []
-        self.sent_passwords = []
-
-    def _record(self, action):
-        self.calls.append(action)
-        if action in self.fail:
-            raise self.fail[action]
-
-    def upn_for(self, name):
-        if "@" in name:
-            return name
-        self.calls.append("GetDefaultDomain")
-        return name + "@corp.onaliyun.com"
-
-    def get_user(self, upn=None, user_id=None):
-        self._record("GetUser")
-        return {"user_principal_name": upn} if upn in self.users else None
-
-    def get_login_profile(self, upn):
-        self._record("GetLoginProfile")
-        if upn not in self.users:
-            raise RamApiError("EntityNotExist.User", "The user does not exist.", http_status=404)
-        profile = self.profiles.get(upn)
-        return dict(profile) if profile else None
-
-    def get_password_policy(self):
-        self._record("GetPasswordPolicy")
-        return dict(self.policy)
-
-    def create_login_profile(self, upn, password=None, password_reset_required=None, mfa_bind_required=None, status=None):
-        self._record("CreateLoginProfile")
-        self.sent_passwords.append(password)
-        self.profiles[upn] = {
-            "user_principal_name": upn, "status": status or "Active",
-            "password_reset_required": bool(password_reset_required), "mfa_bind_required": bool(mfa_bind_required),
-            "password_status": "InitialValid", "create_date": "2024-01-01T00:00:00Z",
-            "update_date": "2024-01-01T00:00:00Z", "last_login_time": None, "auto_disable_login_status": None,
-        }
-        return dict(self.profiles[upn])
-
-    def update_login_profile(self, upn, password=None, password_reset_required=None, mfa_bind_required=None, status=None):
-        self._record("UpdateLoginProfile")
-        self.sent_passwords.append(password)
-        profile = self.profiles[upn]
-        for key, value in (("password_reset_required", password_reset_required),
-                           ("mfa_bind_required", mfa_bind_required), ("status", status)):
-            if value is not None:
-                profile[key] = value
-        profile["update_date"] = "2024-02-02T00:00:00Z"
-        return dict(profile)
-
-    def delete_login_profile(self, upn):
-        self._record("DeleteLoginProfile")
-        del self.profiles[upn]
+def account(profile=None, users=(UPN,), fail=None):
+    """An account with ``users``; ``profile`` (a dict of login profile fields) gives alice a console login."""
+    fake = FakeRamClient(password_policy=POLICY)
+    for upn in users:
+        fake.add_user(upn)
+    if profile is not None:
+        fake.add_login_profile(UPN, **profile)
+    fake.fail.update(fail or {})
+    return fake
 
 
 def existing(**flags):
-    profile = {"user_principal_name": UPN, "status": "Active", "password_reset_required": False,
-               "mfa_bind_required": False, "password_status": "NotInitial", "create_date": "2023-01-01T00:00:00Z",
-               "update_date": "2023-01-01T00:00:00Z", "last_login_time": None, "auto_disable_login_status": None}
+    """An existing login profile whose password the person has already changed (PasswordStatus NotInitial)."""
+    profile = {"status": "Active", "password_reset_required": False, "mfa_bind_required": False,
+               "update_date": "2023-01-01T00:00:00Z"}
     profile.update(flags)
-    return {UPN: profile}
+    return profile
 
 
 def params(**overrides):
@@ -105,62 +53,57 @@ def params(**overrides):
     return values
 
 
-WRITES = {"CreateLoginProfile", "UpdateLoginProfile", "DeleteLoginProfile"}
-
-
-def writes(client):
-    return [call for call in client.calls if call in WRITES]
-
-
 # --- reading ---------------------------------------------------------------------------------
 
 def test_read_absent_profile_is_none():
-    assert read_login_profile(FakeClient(), UPN) is None
+    assert read_login_profile(account(), UPN) is None
 
 
 def test_read_missing_user_is_a_clear_error():
-    client = FakeClient(users=())
+    client = account(users=())
     with pytest.raises(MissingUserError) as err:
         read_login_profile(client, UPN)
-    assert str(err.value).startswith("user alice@corp.onaliyun.com does not exist")
+    assert str(err.value) == ("user alice@corp.onaliyun.com does not exist; create it first "
+                              "(for example with aliyun.ram.ram_user)")
 
 
 @pytest.mark.parametrize("code, status", [("NoPermission", 403), ("Throttling.User", 400), ("ServiceUnavailable", 503)])
 def test_read_errors_other_than_not_found_propagate_and_nothing_is_created(code, status):
-    client = FakeClient(fail={"GetLoginProfile": RamApiError(code, "denied", http_status=status, action="GetLoginProfile")})
+    client = account(fail={"get_login_profile": RamApiError(code, "denied", http_status=status, action="GetLoginProfile")})
     with pytest.raises(RamApiError) as err:
         ensure_login_profile(client, params(password=SECRET))
     assert err.value.code == code
-    assert writes(client) == []
-    assert "GetPasswordPolicy" not in client.calls
+    assert client.writes() == []
+    assert "get_password_policy" not in client.methods()
 
 
 # --- create ------------------------------------------------------------------------------------
 
 def test_create_then_rerun_is_ok_with_reads_only():
-    client = FakeClient()
+    client = account()
     first = ensure_login_profile(client, params(password=SECRET, mfa_bind_required=True, password_reset_required=True))
     assert first["changed"] is True
     # GetUser confirms the user before "no login profile" is believed (IMS documents no codes for GetLoginProfile)
-    assert client.calls == ["GetLoginProfile", "GetUser", "GetPasswordPolicy", "CreateLoginProfile", "GetLoginProfile"]
+    assert client.methods() == ["get_login_profile", "get_user", "get_password_policy", "create_login_profile",
+                                "get_login_profile"]
     assert client.sent_passwords == [SECRET]
     assert first["login_profile"]["mfa_bind_required"] is True
     assert first["login_profile"]["password_reset_required"] is True
     assert first["login_profile"]["status"] == "Active"
 
-    client.calls = []
+    client.reset_calls()
     second = ensure_login_profile(client, params(password=SECRET, mfa_bind_required=True, password_reset_required=True))
     assert second["changed"] is False
-    assert client.calls == ["GetLoginProfile"]
+    assert client.methods() == ["get_login_profile"]
     assert second["warnings"] and "update_password is on_create" in second["warnings"][0]
 
 
 def test_create_without_password_is_refused_before_any_write():
-    client = FakeClient()
+    client = account()
     with pytest.raises(ValidationError) as err:
         ensure_login_profile(client, params(mfa_bind_required=True))
-    assert str(err.value).startswith("password: required to create a login profile")
-    assert writes(client) == []
+    assert str(err.value) == "password: required to create a login profile (the console login needs a password)"
+    assert client.writes() == []
 
 
 def test_create_sends_only_the_flags_that_were_set():
@@ -172,17 +115,18 @@ def test_create_sends_only_the_flags_that_were_set():
 
 
 def test_bare_name_is_completed_from_default_domain():
-    client = FakeClient()
+    client = account()
     result = ensure_login_profile(client, params(name="alice", password=SECRET))
     assert result["user_principal_name"] == UPN
-    assert UPN in client.profiles
+    assert UPN in client.login_profiles
 
 
 def test_invalid_name_is_refused_locally():
-    client = FakeClient()
+    client = account()
     with pytest.raises(ValidationError) as err:
         ensure_login_profile(client, validate_params(params(name="bad name!", password=SECRET)))
-    assert err.value.option == "name"
+    assert (err.value.option, err.value.rule) == (
+        "name", "the user name 'bad name!' may contain only letters, digits, periods (.), underscores (_) and hyphens (-)")
     assert client.calls == []
 
 
@@ -190,27 +134,27 @@ def test_invalid_name_is_refused_locally():
 
 @pytest.mark.parametrize("check_mode", [True, False])
 def test_weak_password_fails_identically_in_check_and_real_run(check_mode):
-    client = FakeClient()
+    client = account()
     with pytest.raises(ValidationError) as err:
         ensure_login_profile(client, params(password="short1"), check_mode=check_mode)
     assert str(err.value) == ("password: must be at least 12 characters long (account password policy minimum_password_length); "
                               "must contain at least one symbol (account password policy require_symbols)")
-    assert writes(client) == []
+    assert client.writes() == []
 
 
 def test_password_containing_user_name_is_refused():
-    client = FakeClient()
+    client = account()
     with pytest.raises(ValidationError) as err:
         ensure_login_profile(client, params(password="Alice-2024-secret!"))
-    assert "password_not_contain_user_name" in str(err.value)
+    assert str(err.value) == "password: must not contain the user name (account password policy password_not_contain_user_name)"
     assert "Alice-2024" not in str(err.value)
 
 
 def test_password_that_is_not_sent_is_not_checked_and_costs_no_policy_read():
-    client = FakeClient(profiles=existing())
+    client = account(existing())
     result = ensure_login_profile(client, params(password="weak"))
     assert result["changed"] is False
-    assert "GetPasswordPolicy" not in client.calls
+    assert "get_password_policy" not in client.methods()
 
 
 # --- update ------------------------------------------------------------------------------------
@@ -219,12 +163,12 @@ def test_password_that_is_not_sent_is_not_checked_and_costs_no_policy_read():
                                                   ("mfa_bind_required", True, "always"),
                                                   ("status", "Inactive", "on_create")])
 def test_each_flag_changes_alone_and_leaves_the_others(flag, value, enforce):
-    client = FakeClient(profiles=existing(password_reset_required=False, mfa_bind_required=False, status="Active"))
-    before = dict(client.profiles[UPN])
+    client = account(existing(password_reset_required=False, mfa_bind_required=False, status="Active"))
+    before = dict(client.login_profiles[UPN])
     result = ensure_login_profile(client, params(enforce_login_flags=enforce, **{flag: value}), diff=True)
     assert result["changed"] is True
     assert result["changed_fields"] == [flag]
-    after = client.profiles[UPN]
+    after = client.login_profiles[UPN]
     assert after[flag] == value
     for other in ("password_reset_required", "mfa_bind_required", "status"):
         if other != flag:
@@ -236,14 +180,14 @@ def test_each_flag_changes_alone_and_leaves_the_others(flag, value, enforce):
 
 
 def test_unset_flags_are_never_reset():
-    client = FakeClient(profiles=existing(password_reset_required=True, mfa_bind_required=True, status="Inactive"))
+    client = account(existing(password_reset_required=True, mfa_bind_required=True, status="Inactive"))
     result = ensure_login_profile(client, params())
     assert result["changed"] is False
-    assert writes(client) == []
+    assert client.writes() == []
 
 
 def test_update_password_always_sends_every_run_and_reports_changed():
-    client = FakeClient(profiles=existing())
+    client = account(existing())
     for dummy in range(2):
         result = ensure_login_profile(client, params(password=SECRET, update_password="always"), diff=True)
         assert result["changed"] is True
@@ -253,7 +197,7 @@ def test_update_password_always_sends_every_run_and_reports_changed():
 
 
 def test_on_create_with_flag_change_sends_flag_but_not_password():
-    client = FakeClient(profiles=existing())
+    client = account(existing())
     result = ensure_login_profile(client, params(password=SECRET, mfa_bind_required=True, enforce_login_flags="always"))
     assert result["changed_fields"] == ["mfa_bind_required"]
     assert client.sent_passwords == [None]
@@ -263,54 +207,54 @@ def test_on_create_with_flag_change_sends_flag_but_not_password():
 @pytest.mark.parametrize("flag", ["password_reset_required", "mfa_bind_required"])
 def test_people_flags_are_not_enforced_on_an_existing_profile_by_default(flag):
     # the person reset the password (or bound MFA); the service cleared the flag
-    client = FakeClient(profiles=existing(password_reset_required=False, mfa_bind_required=False))
+    client = account(existing(password_reset_required=False, mfa_bind_required=False))
     for check_mode in (True, False):
         result = ensure_login_profile(client, params(password=SECRET, **{flag: True}), check_mode=check_mode, diff=True)
         assert result["changed"] is False
         assert result["changed_fields"] == []
         assert result["login_profile"][flag] is False
         assert result["diff"]["before"] == result["diff"]["after"]
-    assert writes(client) == []
+    assert client.writes() == []
 
 
 def test_people_flags_go_out_with_a_new_password():
-    client = FakeClient(profiles=existing(password_reset_required=False, mfa_bind_required=False))
+    client = account(existing(password_reset_required=False, mfa_bind_required=False))
     result = ensure_login_profile(client, params(password=SECRET, update_password="always", password_reset_required=True))
     assert result["changed_fields"] == ["password_reset_required", "password"]
-    assert client.profiles[UPN]["password_reset_required"] is True
+    assert client.login_profiles[UPN]["password_reset_required"] is True
     assert client.sent_passwords == [SECRET]
 
 
 def test_status_is_enforced_whatever_enforce_login_flags_says():
-    client = FakeClient(profiles=existing(status="Inactive", password_reset_required=False))
+    client = account(existing(status="Inactive", password_reset_required=False))
     result = ensure_login_profile(client, params(status="Active", password_reset_required=True))
     assert result["changed_fields"] == ["status"]
-    assert client.profiles[UPN]["status"] == "Active"
-    assert client.profiles[UPN]["password_reset_required"] is False
+    assert client.login_profiles[UPN]["status"] == "Active"
+    assert client.login_profiles[UPN]["password_reset_required"] is False
 
 
 def test_enforce_login_flags_is_validated_before_any_call():
-    client = FakeClient()
+    client = account()
     with pytest.raises(ValidationError) as err:
         ensure_login_profile(client, validate_params(params(enforce_login_flags="sometimes")))
-    assert str(err.value).startswith("enforce_login_flags: must be one of on_create, always")
+    assert str(err.value) == "enforce_login_flags: must be one of on_create, always"
     assert client.calls == []
 
 
 def test_status_toggle_keeps_the_profile():
-    client = FakeClient(profiles=existing())
+    client = account(existing())
     ensure_login_profile(client, params(status="Inactive"))
-    assert client.profiles[UPN]["status"] == "Inactive"
+    assert client.login_profiles[UPN]["status"] == "Inactive"
     result = ensure_login_profile(client, params(status="Active"))
     assert result["changed"] is True
-    assert client.profiles[UPN]["status"] == "Active"
-    assert "DeleteLoginProfile" not in client.calls
+    assert client.login_profiles[UPN]["status"] == "Active"
+    assert "delete_login_profile" not in client.methods()
 
 
 # --- delete ------------------------------------------------------------------------------------
 
 def test_delete_then_delete_again_is_ok():
-    client = FakeClient(profiles=existing())
+    client = account(existing())
     first = ensure_login_profile(client, params(state="absent"), diff=True)
     assert first["changed"] is True
     assert first["login_profile"] is None
@@ -318,28 +262,29 @@ def test_delete_then_delete_again_is_ok():
                                         "mfa_bind_required": False},
                              "after": {"exists": False},
                              "before_header": "login profile of %s" % UPN, "after_header": "login profile of %s" % UPN}
-    client.calls = []
+    client.reset_calls()
     second = ensure_login_profile(client, params(state="absent"))
     assert second["changed"] is False
-    assert writes(client) == []
+    assert client.writes() == []
 
 
 def test_absent_for_missing_user_is_ok():
-    client = FakeClient(users=())
+    client = account(users=())
     result = ensure_login_profile(client, params(state="absent"))
     assert result["changed"] is False
-    assert writes(client) == []
+    assert client.writes() == []
 
 
 def test_present_for_missing_user_fails_clearly():
-    client = FakeClient(users=())
+    client = account(users=())
     with pytest.raises(MissingUserError):
         ensure_login_profile(client, params(password=SECRET))
-    assert writes(client) == []
+    assert client.writes() == []
 
 
 def test_options_given_with_absent_are_reported_as_ignored():
-    plan = plan_login_profile(existing()[UPN], {"state": "absent", "status": "Active", "password": SECRET}, user_name=UPN)
+    current = account(existing()).get_login_profile(UPN)
+    plan = plan_login_profile(current, {"state": "absent", "status": "Active", "password": SECRET}, user_name=UPN)
     assert plan.warnings == ["password, status ignored because state is absent"]
 
 
@@ -352,14 +297,14 @@ def test_options_given_with_absent_are_reported_as_ignored():
     (existing(), dict(password=SECRET, update_password="always", mfa_bind_required=True)),
     (existing(), dict(state="absent")),
     (existing(), dict(password=SECRET)),
-    ({}, dict(state="absent")),
+    (None, dict(state="absent")),
 ])
 def test_check_mode_predicts_the_real_run_without_writes(start, options):
-    check_client = FakeClient(profiles=start)
-    real_client = FakeClient(profiles=start)
+    check_client = account(start)
+    real_client = account(start)
     predicted = ensure_login_profile(check_client, params(**options), check_mode=True, diff=True)
     real = ensure_login_profile(real_client, params(**options), check_mode=False, diff=True)
-    assert writes(check_client) == []
+    assert check_client.writes() == []
     for key in ("changed", "changed_fields", "diff", "warnings", "actions", "user_principal_name"):
         assert predicted[key] == real[key], key
     if real["login_profile"] is None:
@@ -378,10 +323,10 @@ def test_check_mode_predicts_the_real_run_without_writes(start, options):
     (dict(password=SECRET, state="absent"), existing()),
 ])
 def test_password_never_in_result_plan_repr_or_summaries(options, start):
-    client = FakeClient(profiles=start)
+    client = account(start)
     result = ensure_login_profile(client, params(**options), diff=True)
     assert SECRET not in json.dumps(result)
-    plan = plan_login_profile(client.profiles.get(UPN), dict(options), update_password=options.get("update_password", "on_create"),
+    plan = plan_login_profile(client.get_login_profile(UPN), dict(options), update_password=options.get("update_password", "on_create"),
                               user_name=UPN)
     assert SECRET not in repr(plan.steps) + json.dumps(plan.summaries()) + json.dumps(plan.warnings)
 
@@ -389,13 +334,13 @@ def test_password_never_in_result_plan_repr_or_summaries(options, start):
 # --- info ----------------------------------------------------------------------------------------
 
 def test_info_reports_absent_as_exists_false():
-    result = read_login_profile_info(FakeClient(), "alice")
+    result = read_login_profile_info(account(), "alice")
     assert result == {"changed": False, "exists": False, "user_principal_name": UPN, "login_profile": None}
 
 
 def test_info_reports_existing_profile():
-    client = FakeClient(profiles=existing(status="Inactive"))
+    client = account(existing(status="Inactive"))
     result = read_login_profile_info(client, UPN)
     assert result["exists"] is True
     assert result["login_profile"]["status"] == "Inactive"
-    assert client.calls == ["GetLoginProfile"]
+    assert client.methods() == ["get_login_profile"]

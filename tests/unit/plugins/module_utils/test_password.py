@@ -79,8 +79,10 @@ def test_user_name_check_uses_upn_prefix_only():
     policy = {"password_not_contain_user_name": True}
     # the domain part is not the user name
     check_password("Example-onaliyun-1", policy, user_name="bob@example.onaliyun.com")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as err:
         check_password("xxBoBxx", policy, user_name="bob@example.onaliyun.com")
+    assert (err.value.option, err.value.rule) == (
+        "password", "must not contain the user name (account password policy password_not_contain_user_name)")
     # without a user name the rule cannot apply
     check_password("xxBoBxx", policy)
 
@@ -119,9 +121,10 @@ def test_generated_password_honours_requested_and_policy_length():
 def test_generator_refuses_length_below_policy_minimum():
     with pytest.raises(ValidationError) as err:
         generate_password({"minimum_password_length": 16}, length=12)
-    assert str(err.value).startswith("length: must be at least 16")
-    with pytest.raises(ValidationError):
+    assert str(err.value) == "length: must be at least 16 (the account password policy minimum, and never below 8)"
+    with pytest.raises(ValidationError) as err:
         generate_password({}, length=7)
+    assert str(err.value) == "length: must be at least 8 (the account password policy minimum, and never below 8)"
 
 
 def _random_policy(rng):

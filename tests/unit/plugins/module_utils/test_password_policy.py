@@ -15,40 +15,16 @@ from ansible_collections.aliyun.ram.plugins.module_utils.password_policy import 
     plan_password_policy,
     validate_password_policy,
 )
+from ansible_collections.aliyun.ram.tests.unit.plugins.fake_ram_client import DEFAULT_PASSWORD_POLICY as DEFAULT_POLICY
+from ansible_collections.aliyun.ram.tests.unit.plugins.fake_ram_client import FakeRamClient
 
-# Alibaba's documented defaults
-DEFAULT_POLICY = {
-    "minimum_password_length": 8,
-    "require_lowercase_characters": False,
-    "require_uppercase_characters": False,
-    "require_numbers": False,
-    "require_symbols": False,
-    "minimum_password_different_character": 0,
-    "password_not_contain_user_name": False,
-    "max_login_attemps": 0,
-    "max_password_age": 0,
-    "hard_expire": False,
-    "password_reuse_prevention": 0,
-    "initial_password_age": 14,
-    "intercept_risk_password_on_api": False,
-}
+# DEFAULT_POLICY: Alibaba's documented defaults, as a new account has them (test_fake_contract.py holds the fake to
+# the emulator's); SetPasswordPolicy returns every field it is not given to its default.
 
 
-class FakePolicyClient:
-    """Stores a policy; SetPasswordPolicy resets omitted fields to their defaults, the harshest reading of the doc."""
-
-    def __init__(self, policy=None):
-        self.policy = dict(policy or DEFAULT_POLICY)
-        self.calls = []
-
-    def get_password_policy(self):
-        self.calls.append("GetPasswordPolicy")
-        return dict(self.policy)
-
-    def set_password_policy(self, **fields):
-        self.calls.append("SetPasswordPolicy")
-        self.policy = dict(DEFAULT_POLICY, **fields)
-        return dict(self.policy)
+def account(**policy):
+    """An account whose password policy is the documented default with ``policy`` on top."""
+    return FakeRamClient(password_policy=policy)
 
 
 @pytest.mark.parametrize("field, value, rule", [
@@ -64,7 +40,7 @@ class FakePolicyClient:
     ("max_password_age", True, "must be an integer between 0 and 1095"),
 ])
 def test_out_of_range_values_are_refused_locally(field, value, rule):
-    client = FakePolicyClient()
+    client = account()
     with pytest.raises(ValidationError) as err:
         ensure_password_policy(client, validate_password_policy({field: value}))
     assert str(err.value) == "%s: %s" % (field, rule)
@@ -87,43 +63,43 @@ def test_unknown_field_is_refused():
 
 
 def test_no_change_is_a_single_read():
-    client = FakePolicyClient()
+    client = account()
     result = ensure_password_policy(client, {"minimum_password_length": 8, "require_symbols": None})
     assert result["changed"] is False
     assert result["changed_fields"] == []
-    assert client.calls == ["GetPasswordPolicy"]
+    assert client.methods() == ["get_password_policy"]
 
 
 def test_change_sends_full_policy_so_unmanaged_fields_survive():
-    start = dict(DEFAULT_POLICY, require_symbols=True, max_password_age=90)
-    client = FakePolicyClient(start)
+    start = dict(require_symbols=True, max_password_age=90)
+    client = account(**start)
     result = ensure_password_policy(client, {"minimum_password_length": 14}, diff=True)
     assert result["changed"] is True
     assert result["changed_fields"] == ["minimum_password_length"]
-    assert client.calls == ["GetPasswordPolicy", "SetPasswordPolicy", "GetPasswordPolicy"]
-    # the fake resets omitted fields: these survive only because the whole policy was sent
-    assert client.policy["require_symbols"] is True
-    assert client.policy["max_password_age"] == 90
-    assert client.policy["minimum_password_length"] == 14
-    assert result["password_policy"] == client.policy
+    assert client.methods() == ["get_password_policy", "set_password_policy", "get_password_policy"]
+    # the service resets omitted fields (so does the fake): these survive only because the whole policy was sent
+    assert client.password_policy["require_symbols"] is True
+    assert client.password_policy["max_password_age"] == 90
+    assert client.password_policy["minimum_password_length"] == 14
+    assert result["password_policy"] == client.password_policy
     assert result["diff"]["before"] == {"minimum_password_length": 8}
     assert result["diff"]["after"] == {"minimum_password_length": 14}
 
 
 def test_only_really_changed_fields_are_reported():
-    client = FakePolicyClient(dict(DEFAULT_POLICY, require_numbers=True))
+    client = account(require_numbers=True)
     result = ensure_password_policy(client, {"require_numbers": True, "hard_expire": True, "max_login_attemps": 5})
     assert result["changed_fields"] == ["max_login_attemps", "hard_expire"]
 
 
 def test_check_mode_predicts_the_real_run_without_writing():
     desired = {"minimum_password_length": 16, "require_uppercase_characters": True, "initial_password_age": 7}
-    check_client = FakePolicyClient()
-    real_client = FakePolicyClient()
+    check_client = account()
+    real_client = account()
     predicted = ensure_password_policy(check_client, desired, check_mode=True, diff=True)
     real = ensure_password_policy(real_client, desired, check_mode=False, diff=True)
-    assert check_client.calls == ["GetPasswordPolicy"]
-    assert check_client.policy == DEFAULT_POLICY
+    assert check_client.methods() == ["get_password_policy"]
+    assert check_client.password_policy == DEFAULT_POLICY
     assert predicted == real
 
 

@@ -39,26 +39,13 @@ from ansible_collections.aliyun.ram.tests.unit.plugins.module_utils.scripted_api
     Reply,
     ScriptedServer,
     api_error,
+    v3_signature_check,
 )
+from ansible_collections.aliyun.ram.tests.unit.plugins.fake_time import FakeTime
 
 KEY_ID = "LTAI-test-id"
 SECRET = "very-secret-value-123"
 PASSWORD = "Pa55word!-never-shown"
-
-
-class FakeTime:
-    """A clock whose sleep only advances the clock, and records how long was asked for."""
-
-    def __init__(self):
-        self.now = 1000.0
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 class UpperBound:
@@ -95,14 +82,6 @@ def make_transport(server, fake=None, **kwargs):
     kwargs.setdefault("timeout", 5)
     return Transport(kwargs.pop("credentials", Credentials(KEY_ID, SECRET, source="test")), endpoints=server.endpoints(),
                      environ={}, **kwargs)
-
-
-def verify_v3(request, secret):
-    """Recompute the V3 signature the way a server would, from what arrived."""
-    credential, signed_headers, signature = signing.parse_v3_authorization(request.headers["authorization"])
-    canonical = signing.v3_canonical_request("POST", request.path, request.query, request.headers, signed_headers,
-                                             request.headers["x-acs-content-sha256"])
-    return credential, signed_headers, signature == signing.v3_signature(secret, canonical)
 
 
 # --- endpoints -------------------------------------------------------------------------
@@ -202,11 +181,11 @@ def test_request_is_signed_post_with_params_in_query():
     assert request.headers["x-acs-content-sha256"] == signing.EMPTY_BODY_SHA256
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", request.headers["x-acs-date"])
     assert "x-acs-security-token" not in request.headers
-    credential, signed, valid = verify_v3(request, SECRET)
+    credential, signed, valid = v3_signature_check(request, SECRET)
     assert valid
     assert credential == KEY_ID
     assert {"host", "x-acs-action", "x-acs-version", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"} <= set(signed)
-    assert not verify_v3(request, "another-secret")[2]
+    assert not v3_signature_check(request, "another-secret")[2]
 
 
 def test_sts_token_is_sent_and_signed():
@@ -217,7 +196,7 @@ def test_sts_token_is_sent_and_signed():
     request = server.received[0]
     assert request.headers["x-acs-security-token"] == "tok+en/="
     assert request.headers["x-acs-version"] == "2015-05-01"
-    credential, signed, valid = verify_v3(request, "sts-secret")
+    credential, signed, valid = v3_signature_check(request, "sts-secret")
     assert valid and credential == "STS.id" and "x-acs-security-token" in signed
 
 
@@ -254,7 +233,7 @@ def test_fresh_nonce_and_signature_on_every_retry():
     nonces = [r.headers["x-acs-signature-nonce"] for r in server.received]
     assert len(set(nonces)) == 3
     assert len(set(r.headers["authorization"] for r in server.received)) == 3
-    assert all(verify_v3(r, SECRET)[2] for r in server.received)
+    assert all(v3_signature_check(r, SECRET)[2] for r in server.received)
     assert len(fake.sleeps) == 2
 
 
@@ -535,8 +514,8 @@ def test_expired_security_token_refreshes_credentials_once():
         assert transport.call("ims", "GetDefaultDomain") == {"RequestId": "fresh"}
     assert provider.invalidations == 1
     assert [r.headers["x-acs-security-token"] for r in server.received] == ["token-1", "token-2"]
-    assert verify_v3(server.received[1], "secret-2")[:1] == ("STS.id-2",)
-    assert verify_v3(server.received[1], "secret-2")[2]
+    assert v3_signature_check(server.received[1], "secret-2")[:1] == ("STS.id-2",)
+    assert v3_signature_check(server.received[1], "secret-2")[2]
 
 
 def test_expired_security_token_is_raised_when_refresh_does_not_help():
@@ -771,8 +750,20 @@ def test_backoff_is_shared_across_threads():
     assert min(finished) >= 0.29
 
 
+class SignallingBackoff(Backoff):
+    """A Backoff that says when a throttled answer has pushed its pause."""
+
+    def __init__(self):
+        super(SignallingBackoff, self).__init__()
+        self.pushed = threading.Event()
+
+    def push(self, seconds):
+        super(SignallingBackoff, self).push(seconds)
+        self.pushed.set()
+
+
 def test_throttled_answer_pauses_every_transport_sharing_the_backoff():
-    backoff = Backoff()
+    backoff = SignallingBackoff()
     throttled_sent = threading.Event()
 
     def answer(request, index):
@@ -786,7 +777,7 @@ def test_throttled_answer_pauses_every_transport_sharing_the_backoff():
         worker = threading.Thread(target=first.call, args=("ims", "GetDefaultDomain"))
         worker.start()
         assert throttled_sent.wait(5)
-        time.sleep(0.05)  # let the first transport read the answer and push the pause
+        assert backoff.pushed.wait(5)  # the first transport has read the answer and pushed the pause
         second.call("ims", "GetDefaultDomain")
         worker.join(5)
     throttled_at = server.received[0].arrived

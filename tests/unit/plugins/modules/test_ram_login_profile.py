@@ -10,122 +10,117 @@ import json
 
 import pytest
 
+from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError
 from ansible_collections.aliyun.ram.plugins.modules import ram_login_profile
-from ansible_collections.aliyun.ram.tests.unit.plugins.modules.ims_fake import DOMAIN, FakeImsTransport, run_module
+from ansible_collections.aliyun.ram.tests.unit.plugins.fake_ram_client import DOMAIN, FakeRamClient
 
 UPN = "alice@" + DOMAIN
 SECRET = "Quiet-Lantern-7741!"
 
 
-def existing_profile(**wire):
-    profile = {"UserPrincipalName": UPN, "Status": "Active", "PasswordResetRequired": False, "MFABindRequired": False,
-               "PasswordStatus": "NotInitial", "UpdateDate": "2024-01-01T00:00:00Z"}
-    profile.update(wire)
-    return {UPN: profile}
+def account(login=None, **policy):
+    """Alice's account; ``login`` (login profile fields) gives her a console login whose password she changed."""
+    fake = FakeRamClient(password_policy=policy)
+    fake.add_user(UPN)
+    if login is not None:
+        fake.add_login_profile(UPN, **login)
+    return fake
 
 
-@pytest.fixture
-def run(monkeypatch, capsys):
-    def runner(args, transport, **kwargs):
-        return run_module(ram_login_profile, args, transport, monkeypatch, capsys, **kwargs)
-    return runner
+def existing_login(**fields):
+    return dict({"status": "Active", "password_reset_required": False, "mfa_bind_required": False,
+                 "update_date": "2024-01-01T00:00:00Z"}, **fields)
 
 
-def test_create_sends_the_password_once_and_returns_it_nowhere(run):
-    transport = FakeImsTransport(users=[UPN], policy={"MinimumPasswordLength": 12, "RequireSymbols": True})
-    result, raw = run({"name": "alice", "password": SECRET, "mfa_bind_required": True, "password_reset_required": True},
-                      transport, diff=True)
+def test_create_sends_the_password_once_and_returns_it_nowhere(run_module):
+    client = account(minimum_password_length=12, require_symbols=True)
+    result = run_module(ram_login_profile, {"name": "alice", "password": SECRET, "mfa_bind_required": True,
+                                            "password_reset_required": True}, client, diff=True)
     assert result["changed"] is True
     assert result["user_principal_name"] == UPN
     assert result["login_profile"]["mfa_bind_required"] is True
     assert result["login_profile"]["password_reset_required"] is True
     assert result["login_profile"]["status"] == "Active"
     assert result["diff"]["after"]["password"] == "<changed>"
-    create = [params for action, params in transport.calls if action == "CreateLoginProfile"]
-    assert create == [{"UserPrincipalName": UPN, "Password": SECRET, "MFABindRequired": True, "PasswordResetRequired": True}]
-    assert SECRET not in raw
-    assert transport.actions() == ["GetDefaultDomain", "GetLoginProfile", "GetUser", "GetPasswordPolicy",
-                                   "CreateLoginProfile", "GetLoginProfile"]
+    assert client.calls_to("create_login_profile") == [{"upn": UPN, "password": SECRET, "password_reset_required": True,
+                                                        "mfa_bind_required": True, "status": None}]
+    assert SECRET not in result.output
+    assert client.methods() == ["get_default_domain", "get_login_profile", "get_user", "get_password_policy",
+                                "create_login_profile", "get_login_profile"]
 
 
-def test_second_run_is_ok_warns_and_reads_once(run):
-    transport = FakeImsTransport(users=[UPN], profiles=existing_profile())
-    result, raw = run({"name": UPN, "password": SECRET}, transport)
+def test_second_run_is_ok_warns_and_reads_once(run_module):
+    client = account(existing_login())
+    result = run_module(ram_login_profile, {"name": UPN, "password": SECRET}, client)
     assert result["changed"] is False
-    assert transport.actions() == ["GetLoginProfile"]
+    assert client.methods() == ["get_login_profile"]
     # ansible-core 2.19+ wraps warnings in structured events; the text is inside
     assert "update_password is on_create" in json.dumps(result["warnings"])
-    assert SECRET not in raw
+    assert SECRET not in result.output
 
 
-def test_no_permission_on_read_fails_clearly_and_never_creates(run):
-    transport = FakeImsTransport(users=[UPN])
-    transport.fail_next("GetLoginProfile", "NoPermission", 403)
-    result, raw = run({"name": UPN, "password": SECRET}, transport)
+def test_no_permission_on_read_fails_clearly_and_never_creates(run_module):
+    client = account()
+    client.fail["get_login_profile"] = RamApiError("NoPermission", "injected", request_id="REQ", http_status=403,
+                                                   action="GetLoginProfile")
+    result = run_module(ram_login_profile, {"name": UPN, "password": SECRET}, client)
     assert result["failed"] is True
-    assert result["msg"].startswith("NoPermission: injected (action GetLoginProfile, HTTP 403")
+    assert result["msg"] == "NoPermission: injected (action GetLoginProfile, HTTP 403, request id REQ)"
     assert result["error"]["code"] == "NoPermission"
-    assert transport.writes() == []
-    assert SECRET not in raw
+    assert client.writes() == []
+    assert SECRET not in result.output
 
 
 @pytest.mark.parametrize("check_mode", [True, False])
-def test_weak_password_fails_with_the_same_message_in_check_and_real_run(run, check_mode):
-    transport = FakeImsTransport(users=[UPN], policy={"MinimumPasswordLength": 16, "RequireUppercaseCharacters": True})
-    result, raw = run({"name": UPN, "password": "lowercase-only-1"}, transport, check_mode=check_mode)
+def test_weak_password_fails_with_the_same_message_in_check_and_real_run(run_module, check_mode):
+    client = account(minimum_password_length=16, require_uppercase_characters=True)
+    result = run_module(ram_login_profile, {"name": UPN, "password": "lowercase-only-1"}, client, check_mode=check_mode)
     assert result["failed"] is True
     assert result["msg"] == ("password: must contain at least one uppercase letter "
                              "(account password policy require_uppercase_characters)")
-    assert transport.writes() == []
-    assert "lowercase-only-1" not in raw
+    assert client.writes() == []
+    assert "lowercase-only-1" not in result.output
 
 
-def test_missing_user_fails_clearly(run):
-    transport = FakeImsTransport(users=[])
-    result, dummy = run({"name": UPN, "password": SECRET}, transport)
+def test_missing_user_fails_clearly(run_module):
+    client = FakeRamClient()
+    result = run_module(ram_login_profile, {"name": UPN, "password": SECRET}, client)
     assert result["failed"] is True
-    assert result["msg"].startswith("user %s does not exist" % UPN)
+    assert result["msg"] == "user %s does not exist; create it first (for example with aliyun.ram.ram_user)" % UPN
+    assert client.writes() == []
 
 
-def test_check_mode_toggle_status_writes_nothing(run):
-    transport = FakeImsTransport(users=[UPN], profiles=existing_profile())
-    result, dummy = run({"name": UPN, "status": "Inactive"}, transport, check_mode=True, diff=True)
+def test_check_mode_toggle_status_writes_nothing(run_module):
+    client = account(existing_login())
+    result = run_module(ram_login_profile, {"name": UPN, "status": "Inactive"}, client, check_mode=True, diff=True)
     assert result["changed"] is True
     assert result["login_profile"]["status"] == "Inactive"
     assert result["diff"]["before"]["status"] == "Active"
     assert result["diff"]["after"]["status"] == "Inactive"
-    assert transport.writes() == []
-    assert transport.profiles[UPN]["Status"] == "Active"
+    assert client.writes() == []
+    assert client.login_profiles[UPN]["status"] == "Active"
 
 
-def test_update_sends_only_the_changed_flag(run):
-    transport = FakeImsTransport(users=[UPN], profiles=existing_profile(MFABindRequired=True))
-    result, dummy = run({"name": UPN, "mfa_bind_required": True, "password_reset_required": True,
-                         "enforce_login_flags": "always"}, transport)
+def test_update_sends_only_the_changed_flag(run_module):
+    client = account(existing_login(mfa_bind_required=True))
+    result = run_module(ram_login_profile, {"name": UPN, "mfa_bind_required": True, "password_reset_required": True,
+                                            "enforce_login_flags": "always"}, client)
     assert result["changed_fields"] == ["password_reset_required"]
-    update = [params for action, params in transport.calls if action == "UpdateLoginProfile"]
-    assert update == [{"UserPrincipalName": UPN, "PasswordResetRequired": True}]
+    assert client.calls_to("update_login_profile") == [{"upn": UPN, "password": None, "password_reset_required": True,
+                                                        "mfa_bind_required": None, "status": None}]
 
 
-def test_delete_is_idempotent(run):
-    transport = FakeImsTransport(users=[UPN], profiles=existing_profile())
-    first, dummy = run({"name": UPN, "state": "absent"}, transport)
-    second, dummy = run({"name": UPN, "state": "absent"}, transport)
+def test_delete_is_idempotent(run_module):
+    client = account(existing_login())
+    first = run_module(ram_login_profile, {"name": UPN, "state": "absent"}, client)
+    second = run_module(ram_login_profile, {"name": UPN, "state": "absent"}, client)
     assert (first["changed"], second["changed"]) == (True, False)
-    assert transport.writes() == ["DeleteLoginProfile"]
+    assert client.writes() == ["delete_login_profile"]
 
 
-def test_invalid_status_is_refused_by_the_argument_spec(run):
-    transport = FakeImsTransport(users=[UPN])
-    result, dummy = run({"name": UPN, "status": "Disabled"}, transport)
+def test_invalid_status_is_refused_by_the_argument_spec(run_module):
+    client = account()
+    result = run_module(ram_login_profile, {"name": UPN, "status": "Disabled"}, client)
     assert result["failed"] is True
-    assert "status" in result["msg"]
-    assert transport.calls == []
-
-
-def test_password_option_is_no_log_and_flags_are_not():
-    spec = ram_login_profile.argument_spec()
-    assert spec["password"]["no_log"] is True
-    assert spec["update_password"]["no_log"] is False
-    assert spec["password_reset_required"]["no_log"] is False
-    assert spec["access_key_secret"]["no_log"] is True
+    assert result["msg"] == "value of status must be one of: Active, Inactive, got: Disabled"
+    assert client.calls == []

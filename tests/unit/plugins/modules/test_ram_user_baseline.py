@@ -7,65 +7,38 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import importlib.util
-import json
 import os
+import re
 import stat
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
-from ansible_collections.aliyun.ram.plugins.module_utils.api import RamClient
-from ansible_collections.aliyun.ram.plugins.module_utils.credentials import Credentials
-from ansible_collections.aliyun.ram.plugins.module_utils.transport import Transport
 from ansible_collections.aliyun.ram.plugins.modules import ram_user_baseline
 
-EMULATOR_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "emulator")
 DOMAIN = "example.onaliyun.com"
 GIVEN_PASSWORD = "Given-Lantern-7741!"
 
 
-def load_emulator_client():
-    if not os.path.isfile(os.path.join(EMULATOR_DIR, "ram_backend.py")):
-        pytest.skip("the emulator is not there yet")
-    spec = importlib.util.spec_from_file_location("emulator_client_for_baseline", os.path.join(EMULATOR_DIR, "client.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture
-def emulator(monkeypatch):
-    client = load_emulator_client()
-    handle = client.start_emulator(["--account-alias", "example"])
+def reachable(emulator, emulator_client, monkeypatch):
+    """The emulator, found by the module through the environment as a playbook would find Alibaba Cloud."""
     for product in ("IMS", "RAM", "STS"):
-        monkeypatch.setenv("ALIBABA_CLOUD_%s_ENDPOINT" % product, handle.url)
-    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", client.DEFAULT_ACCESS_KEY_ID)
-    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", client.DEFAULT_ACCESS_KEY_SECRET)
+        monkeypatch.setenv("ALIBABA_CLOUD_%s_ENDPOINT" % product, emulator.url)
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", emulator_client.DEFAULT_ACCESS_KEY_ID)
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", emulator_client.DEFAULT_ACCESS_KEY_SECRET)
     monkeypatch.setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
-    try:
-        yield handle
-    finally:
-        handle.cleanup()
+    return emulator
 
 
 @pytest.fixture
-def api(emulator):
-    transport = Transport(Credentials("testid", "testsecret", source="test"),
-                          endpoints={"ims": emulator.url, "ram": emulator.url, "sts": emulator.url})
-    yield RamClient(transport)
-    transport.close()
+def api(reachable, emulator_ram_client):
+    return emulator_ram_client(reachable)
 
 
 @pytest.fixture
-def run(capsys):
+def run(reachable, run_module):
     def runner(args, check_mode=False, diff=False):
-        with patch_module_args(dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)):
-            with pytest.raises(SystemExit):
-                ram_user_baseline.main()
-        out = capsys.readouterr().out
-        return json.loads(out), out
+        return run_module(ram_user_baseline, args, check_mode=check_mode, diff=diff)
     return runner
 
 
@@ -83,7 +56,7 @@ def test_onboard_rerun_check_diff_and_apply(emulator, api, run, tmp_path):
     password_dir = str(tmp_path / "passwords")
     args = {"users": team(6), "default_groups": ["dev"], "password_dir": password_dir, "max_concurrency": 4}
 
-    created, raw = run(args)
+    created = run(args)
     assert created["changed"] is True and created["counts"]["created"] == 6
     users = state_users(emulator)
     assert sorted(users) == ["member%02d" % i for i in range(6)]
@@ -100,10 +73,10 @@ def test_onboard_rerun_check_diff_and_apply(emulator, api, run, tmp_path):
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
         secret = open(path).read().strip()
         assert len(secret) >= 20
-        assert secret not in raw and secret not in log_text
+        assert secret not in created.output and secret not in log_text
 
     emulator.reset_stats()
-    again, raw = run(args)
+    again = run(args)
     stats = emulator.stats()
     assert again["changed"] is False and again["counts"]["unchanged"] == 6
     assert stats["writes"] == 0
@@ -113,13 +86,13 @@ def test_onboard_rerun_check_diff_and_apply(emulator, api, run, tmp_path):
 
     args["users"][3]["groups"] = ["ops"]
     emulator.reset_stats()
-    predicted, raw = run(args, check_mode=True, diff=True)
+    predicted = run(args, check_mode=True, diff=True)
     assert emulator.stats()["writes"] == 0
     assert predicted["counts"]["updated"] == 1
     assert [d["before_header"] for d in predicted["diff"]] == ["user member03@%s" % DOMAIN]
     assert predicted["diff"][0]["after"]["groups"] == ["dev", "ops"]
 
-    applied, raw = run(args, diff=True)
+    applied = run(args, diff=True)
     assert applied["users"] == predicted["users"] and applied["diff"] == predicted["diff"]
     assert state_users(emulator)["member03"]["Groups"] == ["dev", "ops"]
 
@@ -128,26 +101,26 @@ def test_given_password_is_masked_and_offboarding_disables_then_deletes(emulator
     api.create_group("dev")
     users = [{"name": "alice", "password": GIVEN_PASSWORD, "groups": ["dev"]},
              {"name": "bob", "password": GIVEN_PASSWORD, "groups": ["dev"]}]
-    created, raw = run({"users": users})
+    created = run({"users": users})
     assert created["counts"]["created"] == 2
-    assert GIVEN_PASSWORD not in raw
+    assert GIVEN_PASSWORD not in created.output
 
     offboard = [{"name": "alice", "state": "absent"}, {"name": "bob", "state": "absent"}]
-    disabled, raw = run({"users": offboard}, diff=True)
+    disabled = run({"users": offboard}, diff=True)
     assert [user["action"] for user in disabled["users"]] == ["disabled", "disabled"]
     state = state_users(emulator)
     assert state["alice"]["LoginProfile"]["Status"] == "Inactive" and state["alice"]["Groups"] == []
 
-    deleted, raw = run({"users": offboard, "delete_users": True})
+    deleted = run({"users": offboard, "delete_users": True})
     assert [user["action"] for user in deleted["users"]] == ["deleted", "deleted"]
     assert state_users(emulator) == {}
 
 
 def test_one_failing_user_fails_the_task_but_every_user_is_reported(emulator, api, run, tmp_path):
     emulator.inject("CreateLoginProfile", "NoPermission", 403, times=1)
-    result, raw = run({"users": team(3), "password_dir": str(tmp_path), "max_concurrency": 1})
+    result = run({"users": team(3), "password_dir": str(tmp_path), "max_concurrency": 1})
     assert result["failed"] is True
-    assert "1 of 3 users failed" in result["msg"]
+    assert result["msg"] == "1 of 3 users failed: member00 (see users[].error); the other users' changes stand"
     actions = [user["action"] for user in result["users"]]
     assert actions == ["failed", "created", "created"]
     assert result["users"][0]["error"]["code"] == "NoPermission"
@@ -158,7 +131,9 @@ def test_one_failing_user_fails_the_task_but_every_user_is_reported(emulator, ap
 
 
 def test_bad_input_fails_before_any_api_call(emulator, run):
-    result, raw = run({"users": [{"name": "alice", "console_login": True}]})
+    result = run({"users": [{"name": "alice", "console_login": True}]})
     assert result["failed"] is True
-    assert result["msg"].startswith("password_dir: required")
+    # "asks?": the verb's agreement with one name is an open bug (test_batch.py, test_one_name_takes_a_singular_verb)
+    assert re.fullmatch(r"password_dir: required because alice asks? for a console login without a password "
+                        r"\(a generated initial password is written there\)", result["msg"])
     assert emulator.stats()["requests"] == 0

@@ -208,8 +208,8 @@ def build_specs(entries: Any, options: BatchOptions) -> list[UserSpec]:
     if options.password_dir is None and any(spec.needs_password_file for spec in specs):
         needing = [spec.name for spec in specs if spec.needs_password_file]
         raise ValidationError(
-            "password_dir", "required because %s ask for a console login without a password "
-            "(a generated initial password is written there)" % _list_names(needing))
+            "password_dir", "required because %s %s for a console login without a password "
+            "(a generated initial password is written there)" % (_list_names(needing), "asks" if len(needing) == 1 else "ask"))
     return specs
 
 

@@ -38,7 +38,8 @@ _NAME_CHARS = re.compile(r"[A-Za-z0-9._-]+")
 _DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
 _MOBILE_PHONE = re.compile(r"[0-9]{1,4}-[0-9]{4,15}")
-_POLICY_NAME = re.compile(r"[A-Za-z0-9._-]+")
+# RAM documents policy names as letters, digits and hyphens (fact sheet part 2, section 3.1)
+_POLICY_NAME = re.compile(r"[A-Za-z0-9-]+")
 # ASCII control characters (newline, carriage return, tab, NUL, DEL...): never part of a name, label or tag,
 # and the usual way one gets in is a YAML block scalar (`|`), which ends in a newline.
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
@@ -197,7 +198,7 @@ def normalize_policy_ref(option: str, entry: Any) -> dict[str, str]:
         raise ValidationError(option, "a policy entry has no name")
     check_length(option, name, POLICY_NAME_MAX_LENGTH)
     if not _POLICY_NAME.fullmatch(name):
-        raise ValidationError(option, "policy name %r may contain only letters, digits, periods (.), underscores (_) and hyphens (-)" % name)
+        raise ValidationError(option, "policy name %r may contain only letters, digits and hyphens (-)" % name)
     if policy_type not in POLICY_TYPES:
         raise ValidationError(option, "policy %r has type %r; the type must be System or Custom" % (name, policy_type))
     return {"policy_name": name, "policy_type": policy_type}

@@ -318,9 +318,8 @@ def test_bad_input_is_refused_before_any_call(tmp_path, entries, opts, option):
 @pytest.mark.parametrize("names, rule", [
     (["alice", "bob"], "required because alice, bob ask for a console login without a password "
                        "(a generated initial password is written there)"),
-    pytest.param(["alice"], "required because alice asks for a console login without a password "
-                            "(a generated initial password is written there)",
-                 marks=pytest.mark.xfail(strict=True, reason="plugins/ bug: batch.py says 'alice ask' for one user")),
+    (["alice"], "required because alice asks for a console login without a password "
+                "(a generated initial password is written there)"),
 ])
 def test_one_name_takes_a_singular_verb(names, rule):
     account = new_account()

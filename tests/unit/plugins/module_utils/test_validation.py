@@ -142,6 +142,8 @@ def test_upns_with_an_inner_newline_are_refused(value, rule):
 
 
 ONLY = "may contain only letters, digits, periods (.), underscores (_) and hyphens (-)"
+# RAM documents policy names with letters, digits and hyphens only
+POLICY_ONLY = "may contain only letters, digits and hyphens (-)"
 # (check, option, the value with a suffix, the rule it breaks with that suffix)
 WHOLE_VALUE_RULES = [
     (v.validate_user_name_part, "users[0].name", lambda end: "kate" + end, lambda end: "the user name %r " % ("kate" + end) + ONLY),
@@ -152,11 +154,11 @@ WHOLE_VALUE_RULES = [
     (v.validate_mobile_phone, "mobile_phone", lambda end: "86-18600008888" + end,
      lambda end: NOT_A_PHONE % ("86-18600008888" + end)),
     (v.normalize_policy_ref, "policies", lambda end: "ReadOnlyAccess" + end,
-     lambda end: "policy name %r " % ("ReadOnlyAccess" + end) + ONLY),
+     lambda end: "policy name %r " % ("ReadOnlyAccess" + end) + POLICY_ONLY),
     (v.normalize_policy_ref, "policies", lambda end: {"name": "deploy" + end, "type": "Custom"},
-     lambda end: "policy name %r " % ("deploy" + end) + ONLY),
+     lambda end: "policy name %r " % ("deploy" + end) + POLICY_ONLY),
     (v.normalize_policy_list, "default_policies", lambda end: ["ReadOnlyAccess" + end],
-     lambda end: "policy name %r " % ("ReadOnlyAccess" + end) + ONLY),
+     lambda end: "policy name %r " % ("ReadOnlyAccess" + end) + POLICY_ONLY),
 ]
 
 
@@ -181,3 +183,11 @@ def test_spaces_and_non_ascii_stay_allowed_where_they_were():
     v.validate_display_name("display_name", "张三")
     v.validate_tags("tags", {"cost center": "R&D Team", "owner": "Grüße"})
     v.validate_comments("comments", "line one\nline two")  # free text: the rule is only its length
+
+
+@pytest.mark.parametrize("name", ["deploy.prod", "deploy_prod", "deploy prod"])
+def test_policy_names_follow_rams_characters(name):
+    # letters, digits and hyphens (fact sheet part 2, section 3.1): what the service would refuse fails locally
+    with pytest.raises(ValidationError) as info:
+        v.normalize_policy_ref("policies", {"name": name, "type": "Custom"})
+    assert (info.value.option, info.value.rule) == ("policies", "policy name %r %s" % (name, POLICY_ONLY))

@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import http.client
 import importlib.util
 import json
 import os
@@ -111,3 +112,28 @@ def read_http_response(sock):
         headers[name.strip().lower()] = value.strip()
     body = reader.read(int(headers.get("content-length", 0)))
     return status, headers, body
+
+
+class MemoryLog:
+    """A request log kept in memory; each entry goes through JSON, as the file log's would."""
+
+    def __init__(self):
+        self.entries = []
+
+    def write(self, entry):
+        self.entries.append(json.loads(json.dumps(entry)))
+
+    def close(self):
+        pass
+
+
+def signed_call(emu, action, params=None, version="2019-08-15"):
+    """``(status, body)`` of one V3-signed request to a running emulator (dated CAPTURE_TIME, for --fixed-time)."""
+    method, target, headers, body = v3_request(action, params, version=version, date=CAPTURE_TIME)
+    conn = http.client.HTTPConnection("127.0.0.1", emu.port, timeout=10)
+    try:
+        conn.request(method, target, body=body or None, headers=headers)
+        response = conn.getresponse()
+        return response.status, json.loads(response.read().decode("utf-8"))
+    finally:
+        conn.close()

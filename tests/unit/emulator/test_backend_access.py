@@ -10,32 +10,9 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.aliyun.ram.tests.emulator.ram_backend import IMS, RAM, ApiFault, RamBackend
+from ansible_collections.aliyun.ram.tests.unit.emulator.backend_support import Clock, call, fault_of, upn
 
-CALLER = {"access_key_id": "LTAIrootkey", "is_sts": False}
-DOMAIN = "example.onaliyun.com"
 DAY = 86400
-
-
-class Clock:
-    def __init__(self, now=1700000000.0):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-
-def upn(name):
-    return "%s@%s" % (name, DOMAIN)
-
-
-def call(backend, version, action, caller=None, **params):
-    return backend.handle(version, action, dict((k, str(v)) for k, v in params.items()), caller or CALLER)
-
-
-def fault_of(backend, version, action, **params):
-    with pytest.raises(ApiFault) as info:
-        call(backend, version, action, **params)
-    return info.value.code, info.value.http_status
 
 
 @pytest.fixture

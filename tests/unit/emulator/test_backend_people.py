@@ -11,35 +11,12 @@ import json
 
 import pytest
 
-from ansible_collections.aliyun.ram.tests.emulator.ram_backend import IMS, RAM, ApiFault, RamBackend, iso
+from ansible_collections.aliyun.ram.tests.emulator.ram_backend import IMS, RAM, RamBackend, iso
+from ansible_collections.aliyun.ram.tests.unit.emulator.backend_support import Clock, DOMAIN, call, fault_of, upn
 
-CALLER = {"access_key_id": "LTAIrootkey", "is_sts": False}
-DOMAIN = "example.onaliyun.com"
 START = 1767225600.0  # 2026-01-01T00:00:00Z
 ALICE = {"UserPrincipalName": "alice@" + DOMAIN}
 PASSWORD = "Initial-Pw-123"
-
-
-class Clock:
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-
-def upn(name):
-    return "%s@%s" % (name, DOMAIN)
-
-
-def call(backend, version, action, **params):
-    return backend.handle(version, action, dict((k, str(v)) for k, v in params.items()), CALLER)
-
-
-def fault_of(backend, version, action, **params):
-    with pytest.raises(ApiFault) as info:
-        call(backend, version, action, **params)
-    return info.value.code, info.value.http_status
 
 
 @pytest.fixture

@@ -16,32 +16,14 @@ import pytest
 
 from ansible_collections.aliyun.ram.tests.emulator import ram_backend
 from ansible_collections.aliyun.ram.tests.emulator.ram_backend import IMS, RAM, STS, ApiFault, RamBackend
+from ansible_collections.aliyun.ram.tests.unit.emulator.backend_support import Clock, call, fault_of
 
-CALLER = {"access_key_id": "LTAIrootkey", "is_sts": False}
 ACCOUNT = "1234567890123456"
 ADMIN_ARN = "acs:ram::%s:role/admin" % ACCOUNT
 
 
-class Clock:
-    def __init__(self, now=1700000000.0):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-
 def epoch(text):
     return calendar.timegm(time.strptime(text, "%Y-%m-%dT%H:%M:%SZ"))
-
-
-def call(backend, version, action, **params):
-    return backend.handle(version, action, dict((k, str(v)) for k, v in params.items()), CALLER)
-
-
-def fault_of(backend, version, action, **params):
-    with pytest.raises(ApiFault) as info:
-        call(backend, version, action, **params)
-    return info.value.code, info.value.http_status
 
 
 @pytest.fixture

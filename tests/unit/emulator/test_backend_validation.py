@@ -9,24 +9,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.aliyun.ram.tests.emulator.ram_backend import IMS, RAM, STS, ApiFault, RamBackend
-
-CALLER = {"access_key_id": "LTAIrootkey", "is_sts": False}
-DOMAIN = "example.onaliyun.com"
-
-
-def upn(name):
-    return "%s@%s" % (name, DOMAIN)
-
-
-def call(backend, version, action, **params):
-    return backend.handle(version, action, dict((k, str(v)) for k, v in params.items()), CALLER)
-
-
-def fault_of(backend, version, action, **params):
-    with pytest.raises(ApiFault) as info:
-        call(backend, version, action, **params)
-    return info.value.code, info.value.http_status
+from ansible_collections.aliyun.ram.tests.emulator.ram_backend import IMS, RAM, STS, RamBackend
+from ansible_collections.aliyun.ram.tests.unit.emulator.backend_support import call, fault_of, upn
 
 
 @pytest.fixture

@@ -9,34 +9,15 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.aliyun.ram.tests.emulator.ram_backend import IMS, RAM, ApiFault, RamBackend
+from ansible_collections.aliyun.ram.tests.emulator.ram_backend import IMS, RAM, RamBackend
+from ansible_collections.aliyun.ram.tests.unit.emulator.backend_support import Clock, DOMAIN, call, fault_of
 
-CALLER = {"access_key_id": "LTAIrootkey", "is_sts": False}
-DOMAIN = "example.onaliyun.com"
 NEW = {"UserPrincipalName": "new@" + DOMAIN}
-
-
-class Monotonic:
-    def __init__(self):
-        self.now = 100.0
-
-    def __call__(self):
-        return self.now
-
-
-def call(backend, version, action, **params):
-    return backend.handle(version, action, dict((k, str(v)) for k, v in params.items()), CALLER)
-
-
-def fault_of(backend, version, action, **params):
-    with pytest.raises(ApiFault) as info:
-        call(backend, version, action, **params)
-    return info.value.code, info.value.http_status
 
 
 @pytest.fixture
 def monotonic():
-    return Monotonic()
+    return Clock(100.0)
 
 
 @pytest.fixture

@@ -8,21 +8,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
-import importlib.util
 import json
-import os
 import re
-import sys
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location(
-    "gateway_support", os.path.join(os.path.dirname(os.path.abspath(__file__)), "gateway_support.py"))
-support = sys.modules.get("gateway_support") or importlib.util.module_from_spec(_spec)
-if "gateway_support" not in sys.modules:
-    sys.modules["gateway_support"] = support
-    _spec.loader.exec_module(support)
+from ansible_collections.aliyun.ram.tests.unit.emulator import gateway_support as support
+from ansible_collections.aliyun.ram.tests.unit.emulator.backend_support import Clock
 
 emulator = support.emulator
 CAPTURED = support.captured_requests()
@@ -334,20 +327,7 @@ def test_parse_access_key_forms():
 # --- the gateway's answers (fake backend) ----------------------------------------------------
 
 
-class Clock:
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-
-class MemoryLog:
-    def __init__(self):
-        self.entries = []
-
-    def write(self, entry):
-        self.entries.append(json.loads(json.dumps(entry)))
+MemoryLog = support.MemoryLog
 
 
 @pytest.fixture

@@ -12,32 +12,17 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import http.client
-import importlib.util
 import json
-import os
-import sys
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location(
-    "gateway_support", os.path.join(os.path.dirname(os.path.abspath(__file__)), "gateway_support.py"))
-support = sys.modules.get("gateway_support") or importlib.util.module_from_spec(_spec)
-if "gateway_support" not in sys.modules:
-    sys.modules["gateway_support"] = support
-    _spec.loader.exec_module(support)
+from ansible_collections.aliyun.ram.tests.unit.emulator import gateway_support as support
+from ansible_collections.aliyun.ram.tests.unit.emulator.backend_support import Clock
 
 emulator = support.emulator
 REMOTE = ["192.0.2.10", "10.0.0.5", "2001:db8::1", "::ffff:192.0.2.10", "not-an-address"]
 LOCAL = ["127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1"]
 CREDENTIALS = "/latest/meta-data/ram/security-credentials/"
-
-
-class Clock:
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
 
 
 def make_gateway(**kwargs):

@@ -12,7 +12,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import http.client
-import importlib.util
 import json
 import os
 import shutil
@@ -25,12 +24,7 @@ import time
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location(
-    "gateway_support", os.path.join(os.path.dirname(os.path.abspath(__file__)), "gateway_support.py"))
-support = sys.modules.get("gateway_support") or importlib.util.module_from_spec(_spec)
-if "gateway_support" not in sys.modules:
-    sys.modules["gateway_support"] = support
-    _spec.loader.exec_module(support)
+from ansible_collections.aliyun.ram.tests.unit.emulator import gateway_support as support
 
 AUTH_ERRORS = {"SignatureDoesNotMatch", "IncompleteSignature", "MissingParameter", "SignatureNonceUsed",
                "InvalidTimeStamp.Expired", "InvalidTimeStamp.Format", "InvalidAccessKeyId.NotFound",

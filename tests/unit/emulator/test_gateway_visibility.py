@@ -7,34 +7,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import http.client
-import importlib.util
-import json
-import os
-import sys
 import time
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location(
-    "gateway_support", os.path.join(os.path.dirname(os.path.abspath(__file__)), "gateway_support.py"))
-support = sys.modules.get("gateway_support") or importlib.util.module_from_spec(_spec)
-if "gateway_support" not in sys.modules:
-    sys.modules["gateway_support"] = support
-    _spec.loader.exec_module(support)
+from ansible_collections.aliyun.ram.tests.unit.emulator import gateway_support as support
 
 REAL = {"RAM_EMULATOR_BACKEND": ""}
 
 
-def api(emu, action, params=None):
-    method, target, headers, body = support.v3_request(action, params, date=support.CAPTURE_TIME)
-    conn = http.client.HTTPConnection("127.0.0.1", emu.port, timeout=10)
-    try:
-        conn.request(method, target, body=body or None, headers=headers)
-        response = conn.getresponse()
-        return response.status, json.loads(response.read().decode("utf-8"))
-    finally:
-        conn.close()
+api = support.signed_call
 
 
 def wait_visible(emu, upn, delay):

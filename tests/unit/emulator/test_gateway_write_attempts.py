@@ -7,41 +7,18 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import importlib.util
 import json
-import os
 import socket
-import sys
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location(
-    "gateway_support", os.path.join(os.path.dirname(os.path.abspath(__file__)), "gateway_support.py"))
-support = sys.modules.get("gateway_support") or importlib.util.module_from_spec(_spec)
-if "gateway_support" not in sys.modules:
-    sys.modules["gateway_support"] = support
-    _spec.loader.exec_module(support)
+from ansible_collections.aliyun.ram.tests.unit.emulator import gateway_support as support
+from ansible_collections.aliyun.ram.tests.unit.emulator.backend_support import Clock
 
 emulator = support.emulator
 
 
-class Clock:
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-
-class MemoryLog:
-    def __init__(self):
-        self.entries = []
-
-    def write(self, entry):
-        self.entries.append(entry)
-
-    def close(self):
-        pass
+MemoryLog = support.MemoryLog
 
 
 @pytest.fixture(params=["fake", "real"])

@@ -169,10 +169,19 @@ def argument_spec():
     return spec
 
 
-def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+# What AnsibleModule checks besides the argument spec. The controller path (plugins/action/ram_group.py) checks
+# the same, and runs the same run(); see docs/controller-path.md.
+MODULE_CHECKS = dict(supports_check_mode=True)
+
+
+def run(module):
+    """The task, for the AnsibleModule of the module path or the controller path's stand-in; never returns."""
     run_module(module, lambda client, params: ensure_group(client, params, check_mode=module.check_mode, diff=module._diff),
                validate=lambda: validate_group_params(module.params))
+
+
+def main():
+    run(AnsibleModule(argument_spec=argument_spec(), **MODULE_CHECKS))
 
 
 if __name__ == "__main__":

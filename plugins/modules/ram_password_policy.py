@@ -194,14 +194,23 @@ def argument_spec():
     return spec
 
 
-def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+# What AnsibleModule checks besides the argument spec. The controller path (plugins/action/ram_password_policy.py) checks
+# the same, and runs the same run(); see docs/controller-path.md.
+MODULE_CHECKS = dict(supports_check_mode=True)
+
+
+def run(module):
+    """The task, for the AnsibleModule of the module path or the controller path's stand-in; never returns."""
     desired = dict((field, module.params[field]) for field in POLICY_FIELDS)
 
     def task(client, checked):
         return ensure_password_policy(client, checked, check_mode=module.check_mode, diff=module._diff)
 
     run_module(module, task, validate=lambda: validate_password_policy(desired))
+
+
+def main():
+    run(AnsibleModule(argument_spec=argument_spec(), **MODULE_CHECKS))
 
 
 if __name__ == "__main__":

@@ -318,16 +318,24 @@ def argument_spec():
     return spec
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(),
-        supports_check_mode=True,
-        required_one_of=[("name", "user_id")],
-        mutually_exclusive=[("rename_from", "user_id")],
-        required_by={"rename_from": "name"},
-    )
+# What AnsibleModule checks besides the argument spec. The controller path (plugins/action/ram_user.py) checks
+# the same, and runs the same run(); see docs/controller-path.md.
+MODULE_CHECKS = dict(
+    supports_check_mode=True,
+    required_one_of=[("name", "user_id")],
+    mutually_exclusive=[("rename_from", "user_id")],
+    required_by={"rename_from": "name"},
+)
+
+
+def run(module):
+    """The task, for the AnsibleModule of the module path or the controller path's stand-in; never returns."""
     run_module(module, lambda client, params: ensure_user(client, params, check_mode=module.check_mode, diff=module._diff),
                validate=lambda: validate_user_params(module.params))
+
+
+def main():
+    run(AnsibleModule(argument_spec=argument_spec(), **MODULE_CHECKS))
 
 
 if __name__ == "__main__":

@@ -413,14 +413,23 @@ def argument_spec():
     return spec
 
 
-def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+# What AnsibleModule checks besides the argument spec. The controller path (plugins/action/ram_user_baseline.py)
+# checks the same, and runs the same run(); see docs/controller-path.md.
+MODULE_CHECKS = dict(supports_check_mode=True)
+
+
+def run(module):
+    """The task, for the AnsibleModule of the module path or the controller path's stand-in; never returns."""
     options = BatchOptions(**dict((name, module.params[name]) for name in OPTION_NAMES))
 
     def task(client, params):
         return run_batch(client, params["users"], options, check_mode=module.check_mode, diff=module._diff)
 
     run_module(module, task, finish=lambda summary: exit_with_summary(module, summary))
+
+
+def main():
+    run(AnsibleModule(argument_spec=argument_spec(), **MODULE_CHECKS))
 
 
 def exit_with_summary(module, summary):

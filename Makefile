@@ -161,6 +161,88 @@ changelog-lint: tools
 	@echo "==> antsibull-changelog lint"
 	$(VENV_TOOLS)/bin/antsibull-changelog lint
 
+# ---------------------------------------------------------------- mutation testing (not part of make test)
+
+# mutmut over the reconcilers, plan.py, validation.py and transport.py, in a throwaway copy: the work tree (tracked
+# and untracked-not-ignored files, as for ansible-test) is copied to $(MUTATION_WORK)/ansible_collections/aliyun/ram,
+# so that mutmut names each mutant after the module path the tests import. mutmut lives in $(MUTATION)/venv, which
+# sees .venv's packages through a .pth file. Each mutant runs only the selected unit tests that reach its function,
+# with -x (the first failing test kills it). Workers fork from a server that has already imported the tests
+# (process_isolation = forkserver), because the unit tests' conftest builds a RetryPolicy at import time.
+# Results: $(MUTATION)/score.txt and $(MUTATION)/survivors.txt (the diff of every surviving mutant).
+# docs/mutation.md has the scores and the reason each surviving mutant is left alive.
+MUTATION          := $(BUILD)/mutation
+MUTATION_WORK     := $(MUTATION)/work
+MUTATION_JOBS     ?= 2
+MUTATION_FILES    := user user_info group login_profile password_policy batch plan validation transport
+# The unit tests of module_utils and of the modules; mutmut runs, for each mutant, only those that reach its function.
+# Tests that start the RAM API emulator are left out: a surviving mutant runs every selected test that reaches its
+# function, and these take 5 to 50 s each time; the plain unit tests must kill the mutants on their own.
+MUTATION_TESTS    := tests/unit/plugins/module_utils tests/unit/plugins/modules
+MUTATION_DESELECT := tests/unit/plugins/module_utils/test_api_emulator.py tests/unit/plugins/modules/test_ram_user_baseline.py
+# transport._percent_encoder runs only at import time (it builds _PERCENT_ENCODERS), where no mutant is active:
+# its mutants could never be killed, so it is not mutated
+MUTATION_SKIP     := ^def _percent_encoder\(
+
+define MUTATION_SCORE
+import glob, json, os, sys
+from collections import Counter
+KILLED = {1, 3, 24, -24, 36, 37, 152, 255, -9, -11}  # failed test, pytest error, timeout, crash
+from mutmut.mutation.diff_apply import get_diff_for_mutant
+total, rows, out = Counter(), [], []
+for meta in sorted(glob.glob("mutants/**/*.py.meta", recursive=True)):
+    source = meta[len("mutants/"):-len(".meta")]
+    codes = json.load(open(meta))["exit_code_by_key"]
+    count = Counter("killed" if c in KILLED else "survived" if c == 0 else "no tests" if c in (5, 33) else
+                    "not run" if c is None else "other" for c in codes.values())
+    count["mutants"] = len(codes)
+    total.update(count)
+    rows.append((os.path.basename(source), count))
+    for key, code in codes.items():
+        if code in (0, 5, 33):
+            diff = get_diff_for_mutant(key, path=source).splitlines()[2:]
+            out.append("## %s%s\n%s\n" % (key.rsplit(".", 1)[-1], "" if code == 0 else " (no tests)",
+                                         "\n".join(l for l in diff if l[:1] in "-+")))
+rows.append(("overall", total))
+with open("../score.txt", "w") as score:
+    score.write("%-20s %8s %8s %9s %9s %7s\n" % ("file", "mutants", "killed", "survived", "no tests", "score"))
+    for name, c in rows:
+        score.write("%-20s %8d %8d %9d %9d %6.1f%%\n" % (name, c["mutants"], c["killed"], c["survived"], c["no tests"],
+                                                        100.0 * c["killed"] / max(1, c["mutants"])))
+with open("../survivors.txt", "w") as handle:
+    handle.write("\n".join(out))
+sys.stdout.write(open("../score.txt").read())
+endef
+export MUTATION_SCORE
+
+.PHONY: mutation
+mutation: | $(VENV)/.stamp
+	@echo "==> Mutation testing (mutmut) in a throwaway copy: $(MUTATION_WORK)"
+	@if [ ! -x $(MUTATION)/venv/bin/mutmut ] || [ tests/requirements-mutation.txt -nt $(MUTATION)/venv/.stamp ]; then \
+	    rm -rf $(MUTATION)/venv && $(VENV)/bin/python -m venv $(MUTATION)/venv && \
+	    $(VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])' \
+	        > "$$($(MUTATION)/venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/project-venv.pth" && \
+	    $(MUTATION)/venv/bin/pip install -q -r tests/requirements-mutation.txt && touch $(MUTATION)/venv/.stamp; \
+	fi
+	rm -rf $(MUTATION_WORK)
+	$(VENV)/bin/python -c 'import importlib.util as u, sys; s = u.spec_from_file_location("stage", ".ci/stage-collection.py"); \
+	    m = u.module_from_spec(s); s.loader.exec_module(m); m.stage(sys.argv[1], sys.argv[2])' $(REPO) $(REPO)/$(MUTATION_WORK)
+	@{ echo "[mutmut]"; echo "source_paths ="; \
+	   for f in $(MUTATION_FILES); do echo "    ansible_collections/aliyun/ram/plugins/module_utils/$$f.py"; done; \
+	   echo "also_copy ="; echo "    ansible_collections"; \
+	   echo "pytest_add_cli_args_test_selection ="; \
+	   for d in $(MUTATION_TESTS); do echo "    ansible_collections/aliyun/ram/$$d"; done; \
+	   for f in $(MUTATION_DESELECT); do echo "    --deselect=ansible_collections/aliyun/ram/$$f"; done; \
+	   echo "pytest_add_cli_args ="; echo "    -p"; echo "    no:cacheprovider"; \
+	   echo "do_not_mutate_patterns ="; echo "    $(MUTATION_SKIP)"; \
+	   echo "process_isolation = forkserver"; echo "use_git_change_detection = false"; } > $(MUTATION_WORK)/setup.cfg
+	@start=$$(date +%s); \
+	cd $(MUTATION_WORK) && PYTHONDONTWRITEBYTECODE=1 ../venv/bin/mutmut run --max-children $(MUTATION_JOBS) > ../run.log 2>&1 \
+	    || { tail -n 40 ../run.log; exit 1; }; \
+	echo "mutmut run: $$(( $$(date +%s) - start )) s (log: $(MUTATION)/run.log)"
+	cd $(MUTATION_WORK) && ../venv/bin/python -c "$$MUTATION_SCORE"
+	@echo "Surviving mutants (diffs): $(MUTATION)/survivors.txt"
+
 # ---------------------------------------------------------------- entry points
 
 demo: venv

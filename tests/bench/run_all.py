@@ -16,7 +16,10 @@ Sections (each median of --runs runs, every run on a fresh emulator):
            ram_login_profile, with --peer-seeds users already in the account. Each side's ansible.builtin.ping in its
            own venv is measured too, since the two sides run different ansible-core versions.
 
-Writes bench-results/bench.json, bench-results/bench.md and docs/performance.png (time against N).
+Writes bench-results/bench.json (every run's value), bench-results/bench.md (the tables) and
+bench-results/performance.png (time against N); none of it is committed. To publish a run, copy bench.json to
+docs/data/ and run tests/bench/publish.py, which rewrites docs/performance.md's tables and docs/performance.png
+(see docs/data/README.md).
 
     python tests/bench/run_all.py [--quick] [--sections tasks,scale,peer] [--runs 3] [--users 10,100,500,1000]
 """
@@ -47,7 +50,7 @@ REPO_ROOT = playrun.REPO_ROOT
 PEER_VENV = os.path.join(REPO_ROOT, ".venv-peer")
 PEER_SETUP = os.path.join(BENCH_DIR, "peer", "setup_peer.sh")
 CALLBACKS = os.path.join(BENCH_DIR, "callback_plugins")
-PLOT_PATH = os.path.join(REPO_ROOT, "docs", "performance.png")
+OUTPUT_DIR = os.path.join(REPO_ROOT, "bench-results")
 STRONG_PASSWORD = "Bench#Pass-%04d-Zq"
 MODES = ("create", "noop", "check")
 
@@ -459,61 +462,139 @@ def fmt(value, digits=2):
     return "-" if value is None else ("%.*f" % (digits, value))
 
 
-def markdown(report):
-    lines = ["# Benchmark results", "", "Generated %s on %s; medians of %d runs. Raw data: bench.json." % (
-        report["generated"], report["machine"], report["runs"]), ""]
-    if "tasks" in report:
-        tasks = report["tasks"]
-        lines += ["## Per-task cost (no-op task, latency 0, %d repetitions per task per run)" % tasks["reps_per_task"], "",
-                  "| task | median s / task | x ping | API calls / task | writes |", "| --- | ---: | ---: | ---: | ---: |"]
-        for name, row in tasks["tasks"].items():
-            lines.append("| %s | %.3f | %.2f | %s | %s |" % (
-                name, row["median_s"], row["ratio_to_ping"], fmt(row["calls"], 1), fmt(row["writes"], 0)))
-        lines.append("")
-    if "scale" in report:
-        scale = report["scale"]
-        lines += ["## Onboarding scale (role = batch engine vs per-user loop of ram_user + ram_login_profile)", "",
-                  "| latency | N | engine | create s | no-op s | check s | loop / batch (create, no-op) | "
-                  "reads/user (create, no-op) | writes/user (create, no-op) |",
-                  "| ---: | ---: | --- | ---: | ---: | ---: | --- | --- | --- |"]
-        index = dict(((r["engine"], r["users"], r["latency_ms"], r["mode"]), r) for r in scale["results"])
-        for latency in sorted(set(r["latency_ms"] for r in scale["results"])):
-            for count in sorted(set(r["users"] for r in scale["results"])):
-                for engine in ("batch", "loop"):
-                    row = dict((mode, index.get((engine, count, latency, mode))) for mode in MODES)
-                    if row["create"] is None:
-                        if engine == "loop":
-                            lines.append("| %s | %d | loop | not run (N > %d) | | | | | |" % (latency, count, scale["loop_max_users"]))
-                        continue
-                    ratio = "-"
-                    batch = dict((mode, index.get(("batch", count, latency, mode))) for mode in MODES)
-                    if engine == "loop" and batch["create"]:
-                        ratio = "%.1fx, %.1fx" % (row["create"]["median_s"] / batch["create"]["median_s"],
-                                                  row["noop"]["median_s"] / batch["noop"]["median_s"])
-                    lines.append("| %s | %d | %s | %.1f | %.1f | %.1f | %s | %.2f, %.2f | %.2f, %.2f |" % (
-                        latency, count, engine, row["create"]["median_s"], row["noop"]["median_s"], row["check"]["median_s"],
-                        ratio, row["create"]["reads_per_user"], row["noop"]["reads_per_user"],
-                        row["create"]["writes_per_user"], row["noop"]["writes_per_user"]))
-        lines.append("")
-    if "peer" in report:
-        peer = report["peer"]
-        lines += ["## Side by side with ansible-alicloud 1.20.0 (latency 0, %d repetitions per task)" % peer["reps_per_task"], "",
-                  "| users in account | task | aliyun.ram s | ansible-alicloud s | peer / ours | API calls ours | "
-                  "API calls peer |", "| ---: | --- | ---: | ---: | ---: | --- | --- |"]
-        for row in peer["results"]:
-            ours, theirs = row["aliyun.ram"], row["ansible-alicloud"]
-            lines.append("| %d | %s | %.3f | %.3f | %.2f | %s | %s |" % (
-                row["seeded_users"], row["task"], ours["median_s"], theirs["median_s"], row["ratio_peer_to_ours"],
-                actions_text(ours), actions_text(theirs)))
-        lines.append("")
+# The tables below are the ones docs/performance.md publishes (tests/bench/publish.py copies them into the page,
+# tests/docs checks that the page still equals them); bench.md holds the same tables.
+
+TASK_LABELS = {"ram_user_baseline": "ram_user_baseline (one user)"}
+ENGINE_LABELS = {"batch": "role (batch)", "loop": "per-user loop"}
+
+
+def count(value):
+    """A per-task or per-user figure: an integer as is, else at most two decimals (0.5, 1.08)."""
+    return ("%.2f" % value).rstrip("0").rstrip(".") if value else "0"
+
+
+def per_user(value):
+    """API calls per user: two decimals (the per-run calls are spread over the users), 0 when there are none."""
+    return "%.2f" % value if value else "0"
+
+
+def thousands(value):
+    return "{:,}".format(value)
+
+
+def call_list(actions):
+    """{action: calls per task} as "GetUser ×2, ListGroupsForUser", alphabetical."""
+    return ", ".join(action if abs(calls - 1) < 1e-9 else "%s ×%s" % (action, count(calls))
+                     for action, calls in sorted(actions.items()))
+
+
+def tasks_table(report):
+    """Per-task cost: ping (both ping tasks), then every module's no-op task, cheapest first."""
+    tasks = report["tasks"]
+    rows = [(name, row) for name, row in tasks["tasks"].items() if not name.startswith("ansible.builtin.ping")]
+    writes = any(row["writes"] for _name, row in rows)
+    lines = ["| task | median s / task | × ping | API calls per task%s |" % ("" if writes else " (all reads)"),
+             "| --- | ---: | ---: | --- |",
+             "| ansible.builtin.ping | %.3f | 1.00 | 0 |" % tasks["ping_s"]]
+    for name, row in sorted(rows, key=lambda item: item[1]["median_s"]):
+        calls = "%s (%s)" % (count(row["calls"]), call_list(row["actions_last_run"])) if row["calls"] else "0"
+        if row["writes"]:
+            calls += "; %s writes" % count(row["writes"])
+        lines.append("| %s | %.3f | %.2f | %s |" % (TASK_LABELS.get(name, name), row["median_s"], row["ratio_to_ping"], calls))
     return "\n".join(lines)
 
 
-def actions_text(side):
-    if not side["calls"]:
-        return "0"
-    per_action = ", ".join("%s %g" % (action, round(count, 2)) for action, count in sorted(side["actions"].items()))
-    return "%.1f (%s)" % (side["calls"], per_action)
+def scale_index(report):
+    return dict(((r["engine"], r["users"], r["latency_ms"], r["mode"]), r) for r in report["scale"]["results"])
+
+
+def scale_ratios(report, count_, latency):
+    """(create, no-op, check) time of the per-user loop over the batch role, or None when the loop did not run."""
+    index = scale_index(report)
+    if (("loop", count_, latency, "create") not in index) or (("batch", count_, latency, "create") not in index):
+        return None
+    return tuple(index[("loop", count_, latency, mode)]["median_s"] / index[("batch", count_, latency, mode)]["median_s"]
+                 for mode in MODES)
+
+
+def scale_table(report):
+    """Onboarding scale: every (latency, N, engine) that ran, with the loop / batch ratios and the API calls per user."""
+    index = scale_index(report)
+    lines = ["| latency | N | engine | create s | no-op s | check s | loop ÷ role (create, no-op, check) "
+             "| API reads / user (create, no-op) | API writes / user (create, no-op) |",
+             "| ---: | ---: | --- | ---: | ---: | ---: | --- | --- | --- |"]
+    results = report["scale"]["results"]
+    for latency in sorted(set(r["latency_ms"] for r in results)):
+        for users in sorted(set(r["users"] for r in results)):
+            for engine in ("batch", "loop"):
+                row = dict((mode, index.get((engine, users, latency, mode))) for mode in MODES)
+                if row["create"] is None:
+                    continue
+                ratios = scale_ratios(report, users, latency) if engine == "loop" else None
+                lines.append("| %s ms | %s | %s | %.1f | %.1f | %.1f | %s | %s, %s | %s, %s |" % (
+                    latency, thousands(users), ENGINE_LABELS[engine], row["create"]["median_s"], row["noop"]["median_s"],
+                    row["check"]["median_s"], ", ".join("%.1f×" % r for r in ratios) if ratios else "–",
+                    per_user(row["create"]["reads_per_user"]), per_user(row["noop"]["reads_per_user"]),
+                    per_user(row["create"]["writes_per_user"]), per_user(row["noop"]["writes_per_user"])))
+    return "\n".join(lines)
+
+
+def peer_table(report):
+    """Side by side: per task and account size, each side's median seconds, the ratio and the API calls per task."""
+    lines = ["| users already in the account | task | aliyun.ram s | ansible-alicloud s | peer / ours "
+             "| API calls per task, ours | API calls per task, peer |",
+             "| ---: | --- | ---: | ---: | ---: | ---: | --- |"]
+    for row in report["peer"]["results"]:
+        ours, theirs = row["aliyun.ram"], row["ansible-alicloud"]
+        task = "ping (own venv)" if row["task"] == "ping" else row["task"]
+        peer_calls = "%s (%s)" % (count(theirs["calls"]), call_list(theirs["actions"])) if theirs["calls"] else "0"
+        lines.append("| %s | %s | %.3f | %.3f | %.2f | %s | %s |" % (
+            thousands(row["seeded_users"]), task, ours["median_s"], theirs["median_s"], row["ratio_peer_to_ours"],
+            count(ours["calls"]), peer_calls))
+    return "\n".join(lines)
+
+
+def peer_calls_table(report):
+    """Our API calls per task in the side-by-side run, with "varies" if they differ between account sizes."""
+    lines = ["| task | calls | which |", "| --- | ---: | --- |"]
+    for task in PEER_TASKS[1:]:
+        sides = [row["aliyun.ram"] for row in report["peer"]["results"] if row["task"] == task]
+        texts = set(call_list(side["actions"]) for side in sides)
+        calls = set(count(side["calls"]) for side in sides)
+        lines.append("| %s | %s | %s |" % (
+            task, calls.pop() if len(calls) == 1 else "varies",
+            texts.pop() if len(texts) == 1 else "varies with the account size"))
+    return "\n".join(lines)
+
+
+TABLES = collections.OrderedDict([
+    ("tasks", ("Per-task cost (no-op task, latency 0)", tasks_table)),
+    ("scale", ("Onboarding scale (role = batch engine against a per-user loop of ram_user + ram_login_profile)",
+               scale_table)),
+    ("peer", ("Side by side with ansible-alicloud 1.20.0 (latency 0)", peer_table)),
+    ("peer-calls", ("aliyun.ram's API calls per task in the side-by-side run", peer_calls_table)),
+])
+
+
+def section_of(table):
+    return table.split("-", 1)[0]
+
+
+def markdown(report):
+    lines = ["# Benchmark results", "", "Raw data: bench.json. Medians of each section's runs, every run on a fresh "
+             "emulator.", ""]
+    for name, (title, render) in TABLES.items():
+        section = report.get(section_of(name))
+        if section is None:
+            continue
+        measured = section.get("measured") or {}
+        lines += ["## %s" % title, "",
+                  "Measured %s, %s runs, on %s." % (
+                      measured.get("started", report.get("generated")), measured.get("runs", report.get("runs")),
+                      report.get("machine")),
+                  "", render(report), ""]
+    return "\n".join(lines)
 
 
 def parse_args(argv=None):
@@ -529,10 +610,12 @@ def parse_args(argv=None):
     parser.add_argument("--loop-max-users", type=int, default=100)
     parser.add_argument("--peer-seeds", type=numbers, default=[10, 100, 500])
     parser.add_argument("--peer-reps", type=int, default=5)
-    parser.add_argument("--output-dir", default=os.path.join(REPO_ROOT, "bench-results"))
-    parser.add_argument("--plot", default=PLOT_PATH)
+    parser.add_argument("--output-dir", default=OUTPUT_DIR)
+    parser.add_argument("--plot", default=None, help="where to draw the plot (default: OUTPUT_DIR/performance.png)")
     parser.add_argument("--from-json", metavar="BENCH_JSON", help="measure nothing: redo bench.md and the plot from this file")
     options = parser.parse_args(argv)
+    if options.plot is None:
+        options.plot = os.path.join(options.output_dir, "performance.png")
     if options.quick:
         options.runs, options.reps, options.peer_reps = 1, 3, 2
         options.users, options.loop_max_users, options.peer_seeds = [10, 50], 10, [10]

@@ -107,12 +107,19 @@ packaging: venv
 
 # The secret scan runs on both toolchains: what a result shows differs between ansible-core releases.
 reliability: venv venv-oldest
-	@echo "==> Reliability and security: secret scan at -vvvv, TLS, bad-input matrix, small fault soak"
-	$(PYTEST_ENV) $(VENV)/bin/python -m pytest -q -ra tests/security tests/soak
+	@echo "==> Reliability and security: secret scan at -vvvv, TLS, bad-input matrix, small fault soak; the guides and published figures"
+	$(PYTEST_ENV) $(VENV)/bin/python -m pytest -q -ra tests/security tests/soak tests/docs
 	@if [ -x $(VENV_OLDEST)/bin/python ] && [ -n "$(PY_OLDEST)" ]; then \
 	    echo "==> Secret scan (oldest toolchain): pytest tests/security/test_secret_scan.py"; \
 	    $(PYTEST_ENV) $(VENV_OLDEST)/bin/python -m pytest -q -ra tests/security/test_secret_scan.py; \
 	fi
+
+# The guides' commands and YAML blocks work as written, and docs/performance.md and docs/reliability.md equal
+# their data in docs/data/ (tests/docs; make reliability, and so make test, runs it too).
+.PHONY: docs-test
+docs-test: venv
+	@echo "==> Docs: every guide command and YAML block as written; published figures against docs/data/"
+	$(PYTEST_ENV) $(VENV)/bin/python -m pytest -q -ra tests/docs
 
 # ---------------------------------------------------------------- gates
 

@@ -192,7 +192,12 @@ def read_attachments(client: RamClient, upn: str, current: dict[str, Any] | None
 
 
 def _plural(count, word):
-    return "%d %s%s" % (count, word, "" if count == 1 else "s")
+    if count == 1:
+        return "%d %s" % (count, word)
+    # a consonant before the final "y" makes "ies" ("policy" -> "policies", but "key" -> "keys")
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return "%d %sies" % (count, word[:-1])
+    return "%d %ss" % (count, word)
 
 
 def describe_attachments(attachments: dict[str, Any]) -> list[str]:

@@ -263,3 +263,107 @@ def test_a_generated_password_is_dropped_after_the_run(tmp_path):
     outcomes = batch.BatchRun(client, specs, options).run()
     assert outcomes[0].generated_password is None and outcomes[0].password_file
     assert outcomes[0].result(False)["password_file"] == outcomes[0].password_file
+
+
+def test_purge_policies_detaches_what_no_entry_lists():
+    client = account()
+    client.add_user("kate")
+    client.add_user_policy("kate", "ReadOnlyAccess")
+    summary = run_batch(client, [{"name": "kate", "policies": []}], BatchOptions(purge_policies=True))
+    assert summary["users"][0]["changes"] == ["detach System policy ReadOnlyAccess from kate@" + DOMAIN]
+
+
+def test_a_console_login_for_an_existing_user_reads_the_user_once(tmp_path):
+    client = account()
+    client.add_user("kate")
+    client.reset_calls()
+    summary = run_batch(client, [{"name": "kate", "password": PASSWORD}], BatchOptions())
+    assert summary["users"][0]["action"] == "updated"
+    assert client.count("get_user") == 1
+
+
+def test_a_given_password_needs_no_password_dir_for_an_existing_login():
+    client = account()
+    client.add_user("kate")
+    client.add_login_profile("kate@" + DOMAIN)
+    summary = run_batch(client, [{"name": "kate", "password": PASSWORD}], BatchOptions())
+    assert summary["users"][0]["action"] == "unchanged" and "error" not in summary["users"][0]
+
+
+def test_a_failed_create_names_no_password_file(tmp_path):
+    client = account()
+    client.fail[("create_login_profile", "kate@" + DOMAIN)] = RamApiError("NoPermission", None, http_status=403)
+    summary = run_batch(client, [{"name": "kate", "console_login": True}], BatchOptions(password_dir=str(tmp_path)))
+    [kate] = summary["users"]
+    assert kate["action"] == "failed" and "password_file" not in kate
+    assert kate["error"]["message"] == "" and kate["error"]["code"] == "NoPermission"
+
+
+def test_one_worker_means_one_call_at_a_time():
+    client = account()
+    client.latency = 0.02
+    summary = run_batch(client, [{"name": "u%d" % i} for i in range(3)], BatchOptions(max_concurrency=1))
+    assert summary["counts"]["created"] == 3 and client.peak == 1
+
+
+def lost_password_file(tmp_path):
+    """A run that died right after CreateLoginProfile: the password is still in the pending file."""
+    client = account()
+    run_batch(client, [{"name": "kate", "console_login": True}], BatchOptions(password_dir=str(tmp_path)))
+    final = os.path.join(str(tmp_path), "kate@%s.password" % DOMAIN)
+    os.rename(final, final + ".pending")
+    return client, final
+
+
+def test_the_recovery_of_a_lost_password_file_is_reported(tmp_path):
+    client, final = lost_password_file(tmp_path)
+    entries, options = [{"name": "kate", "console_login": True}], BatchOptions(password_dir=str(tmp_path))
+    checked = run_batch(client, entries, options, check_mode=True)["users"][0]
+    assert checked["warnings"] == ["kate@%s: an interrupted run created its console login; its initial password file would "
+                                   "be restored from %s" % (DOMAIN, final + ".pending")]
+    restored = run_batch(client, entries, options)["users"][0]
+    assert restored["warnings"] == ["kate@%s: an interrupted run created its console login; its initial password file was "
+                                    "restored" % DOMAIN]
+
+
+@pytest.mark.parametrize("update_date", ["2099-01-01T00:00:00Z", None])
+def test_a_pending_file_that_cannot_be_proven_current_is_explained(tmp_path, update_date):
+    client, final = lost_password_file(tmp_path)
+    client.login_profiles["kate@" + DOMAIN]["update_date"] = update_date
+    user = run_batch(client, [{"name": "kate", "console_login": True}], BatchOptions(password_dir=str(tmp_path)))["users"][0]
+    assert user["warnings"] == [
+        "kate@%s: %s was left by an interrupted run, but it cannot be proven to hold the current password of the console "
+        "login (the login was changed at %s or its password is no longer the initial one); the file is left as it is: "
+        "remove it once you know it is stale" % (DOMAIN, final + ".pending", update_date or "an unknown time")]
+
+
+@pytest.mark.parametrize("offset, proven", [(-300, True), (-301, False), (900, True), (901, False)])
+def test_the_proof_window_of_a_pending_file_is_inclusive(tmp_path, offset, proven):
+    import calendar
+    import time
+    client, final = lost_password_file(tmp_path)
+    written = os.stat(final + ".pending").st_mtime
+    set_at = int(written) + offset
+    os.utime(final + ".pending", (int(written), int(written)))
+    client.login_profiles["kate@" + DOMAIN]["update_date"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(set_at))
+    assert calendar.timegm(time.gmtime(set_at)) == set_at
+    user = run_batch(client, [{"name": "kate", "console_login": True}], BatchOptions(password_dir=str(tmp_path)))["users"][0]
+    assert ("password_file" in user) is proven
+
+
+def test_a_pending_password_with_the_user_name_in_it_is_replaced(tmp_path):
+    client = FakeRamClient(password_policy={"password_not_contain_user_name": True})
+    error = RamApiError("ServiceUnavailable", "busy", http_status=503)
+    error.retried = True
+    client.fail[("create_login_profile", "kate@" + DOMAIN)] = error
+    entries, options = [{"name": "kate", "console_login": True}], BatchOptions(password_dir=str(tmp_path))
+    run_batch(client, entries, options)
+    pending = os.path.join(str(tmp_path), "kate@%s.password.pending" % DOMAIN)
+    with open(pending, "w") as handle:
+        handle.write("Kate-2024-pass!\n")
+    del client.fail[("create_login_profile", "kate@" + DOMAIN)]
+    user = run_batch(client, entries, options)["users"][0]
+    assert user["action"] == "updated"  # the user was created by the first run
+    assert user["warnings"] == ["kate@%s: the password left in %s by an interrupted run no longer satisfies the password "
+                                "policy; a new one replaces it" % (DOMAIN, pending)]
+    assert "kate" not in client.passwords["kate@" + DOMAIN].lower()

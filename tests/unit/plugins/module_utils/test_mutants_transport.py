@@ -462,3 +462,133 @@ def test_transport_settings():
     adapter = plain.session.get_adapter("https://ims.aliyuncs.com/")
     assert adapter.max_retries.total == 0 and adapter._pool_maxsize == 10
     plain.close()
+
+
+@pytest.mark.parametrize("name", ["ConnectTimeoutError", "NameResolutionError", "NewConnectionError", "ConnectionRefusedError"])
+def test_each_kind_of_connection_that_was_never_made(name):
+    cause = type(name, (Exception,), {})("no connection")
+    wrapper = Exception("max retries")
+    wrapper.reason = cause
+    failed = failure([requests.exceptions.ConnectionError(wrapper)])
+    assert failed.message == "could not connect to ims.aliyuncs.com (ConnectionError)" and failed.retried is False
+
+
+def test_a_connection_error_about_something_else_may_have_reached_the_server():
+    wrapper = Exception("max retries")
+    wrapper.reason = type("ProtocolError", (Exception,), {})("reset by peer")
+    failed = failure([requests.exceptions.ConnectionError(wrapper)])
+    assert failed.message == "no answer from ims.aliyuncs.com (ConnectionError)" and failed.retried is True
+
+
+@pytest.mark.parametrize("form", ["p@ss wörd\\/", "p@ss w\\u00f6rd/"])
+def test_scrub_knows_json_with_and_without_ascii_escapes(form):
+    assert t.scrub("bad value %s here" % form, ["p@ss wörd/"]) == "bad value *** here"
+
+
+def test_scrub_knows_html_escaping_without_quotes():
+    assert t.scrub("x a&amp;'\" y", ["a&'\""]) == "x *** y"
+
+
+@pytest.mark.parametrize("text, secret", [
+    ("x \\u20ac\\u0061", "€a"),   # JSON escapes of characters past U+0FFF, in a spelling no form lists
+    ("x a\\n\\u0062", "a\nb"),    # a JSON short escape next to a long one
+])
+def test_json_escapes_that_no_form_lists_are_decoded_before_the_check(text, secret):
+    assert t.scrub(text, [secret]) == t.WITHHELD_MESSAGE
+
+
+def test_secret_forms_skip_an_empty_value_anywhere():
+    assert t.secret_forms([None, "", "ab"])[-1] == "ab"
+    assert t.secret_forms([None]) == []
+
+
+# ---------------------------------------------------------------- more edges (second pass)
+
+
+def test_endpoint_choices_read_the_process_environment_by_default(monkeypatch):
+    monkeypatch.setenv("ALIBABA_CLOUD_IMS_ENDPOINT", "ims.example:8443")
+    assert t.endpoint_choices()["ims"] == ("ALIBABA_CLOUD_IMS_ENDPOINT", "https", "ims.example:8443")
+
+
+def test_without_requests_the_user_agent_says_none_and_no_transport_is_made(monkeypatch):
+    monkeypatch.setattr(t, "HAS_REQUESTS", False)
+    monkeypatch.setattr(t, "REQUESTS_IMPORT_ERROR", ImportError("No module named 'requests'"))
+    assert t.default_user_agent().endswith("; requests/none)")
+    with pytest.raises(ImportError) as info:
+        t.Transport(Credentials("id", "s", source="x"), environ={})
+    assert str(info.value) == "the requests library is required: No module named 'requests'"
+
+
+def test_a_one_millisecond_retry_after_is_honoured():
+    clock = Clock()
+    made = transport([api_error("Throttling", 400, headers={"x-acs-retry-after": "1"}), Answer()], clock=clock)
+    made.call("ims", "GetUser")
+    assert clock.sleeps == [pytest.approx(0.001)]
+
+
+def test_a_400_without_a_body_and_a_500_with_any_code():
+    error = failure([Answer(400, raw="<html>")])
+    assert (error.code, error.message) == ("HTTP400", "HTTP 400 without an error body")
+    made = transport([api_error("Odd", 500), Answer()])
+    made.call("ims", "GetUser")
+    assert made.stats_snapshot()["retries"] == 1
+    assert failure([api_error("Odd", 499)]).code == "Odd"
+
+
+def test_a_new_backoff_has_no_pause_even_at_time_zero():
+    assert t.Backoff(clock=lambda: 0.0, sleep=lambda s: None).remaining() == 0.0
+
+
+def test_a_pause_pushed_while_waiting_is_waited_out_and_counted():
+    clock = Clock()
+    shared = []
+
+    def sleep(seconds):
+        clock.sleep(seconds)
+        if len(clock.sleeps) == 1:
+            shared[0].push(2)  # another caller is throttled meanwhile
+    backoff = t.Backoff(clock=clock, sleep=sleep)
+    shared.append(backoff)
+    backoff.push(1)
+    assert backoff.wait() == 3 and clock.sleeps == [1, 2]
+
+
+def test_the_jitter_exponent_stops_at_64():
+    assert t.RetryPolicy(base_delay=1, max_delay=1e30).jitter_delay(100, Top()) == 2.0 ** 64
+
+
+def test_one_pool_per_product_and_plain_http_uses_it_too():
+    plain = t.Transport(Credentials("id", "s", source="x"), environ={}, pool_size=4)
+    adapter = plain.session.get_adapter("https://ims.aliyuncs.com/")
+    assert adapter._pool_connections == 3 and adapter._pool_maxsize == 4
+    assert plain.session.get_adapter("http://127.0.0.1:8080/") is adapter
+    plain.close()
+
+
+def test_a_token_refresh_is_no_wait():
+    class Provider:
+        def get(self):
+            return Credentials("STS.id", "s", security_token="tok", source="test")
+
+        def invalidate(self):
+            pass
+    made = transport([api_error("InvalidSecurityToken.Expired", 400), Answer()], credentials=Provider())
+    made.call("ims", "GetUser")
+    assert made.stats_snapshot()["longest_wait"] == 0.0
+
+
+def test_the_request_is_signed_for_post_on_the_root_path():
+    from urllib.parse import parse_qsl, urlsplit
+    from ansible_collections.aliyun.ram.plugins.module_utils import signing
+    made = transport([Answer()])
+    made.call("ims", "GetUser", {"UserPrincipalName": "a@x"})
+    url, kwargs = made.session.posts[0]
+    headers = dict(kwargs["headers"])
+    authorization = headers.pop("Authorization")
+    query = dict(parse_qsl(urlsplit(url).query))
+    assert authorization == signing.v3_authorization("LTAI-id", SECRET, "POST", "/", query, headers)
+
+
+def test_errors_before_an_answer_name_the_action():
+    for exc in (requests.exceptions.SSLError("handshake"), requests.exceptions.InvalidURL("x"), ValueError("x")):
+        assert failure([exc], action="CreateUser").action == "CreateUser"

@@ -179,7 +179,6 @@ def test_deletion_without_force_lists_everything_attached():
     assert user_mod.describe_attachments({"policies": policies})[0].endswith(" (Custom:P-x, System:R)")
 
 
-@pytest.mark.xfail(strict=True, reason="user._plural makes 'attached policys' (found by make mutation; see docs/mutation.md)")
 def test_two_attached_policies_are_spelt_as_a_plural():
     policies = [{"policy_name": "P-x", "policy_type": "Custom"}, {"policy_name": "R", "policy_type": "System"}]
     assert user_mod.describe_attachments({"policies": policies}) == ["2 attached policies (Custom:P-x, System:R)"]

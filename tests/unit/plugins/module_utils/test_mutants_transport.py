@@ -592,3 +592,20 @@ def test_the_request_is_signed_for_post_on_the_root_path():
 def test_errors_before_an_answer_name_the_action():
     for exc in (requests.exceptions.SSLError("handshake"), requests.exceptions.InvalidURL("x"), ValueError("x")):
         assert failure([exc], action="CreateUser").action == "CreateUser"
+
+
+def test_a_shared_pause_that_outlasts_the_budget_left_stops_the_retry():
+    clock, shared = Clock(), []
+
+    def sleep(seconds):
+        clock.sleep(seconds)
+        if len(clock.sleeps) == 1:
+            shared[0].push(0.8)  # another caller was throttled while this one backed off
+    backoff = t.Backoff(clock=clock, sleep=sleep)
+    shared.append(backoff)
+    made = t.Transport(Credentials("LTAI-id", SECRET, source="test"), environ={}, sleep=sleep, clock=clock, random=Top(),
+                       backoff=backoff, retry=t.RetryPolicy(timeout=1))
+    made.session = Session([api_error("InternalError", 500), Answer()])
+    with pytest.raises(RamApiError):
+        made.call("ims", "GetUser")
+    assert len(made.session.posts) == 1

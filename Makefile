@@ -35,7 +35,7 @@ endef
 
 help:
 	@sed -n '2,5p' Makefile | sed 's/^# \{0,1\}//'
-	@echo "Other targets: units integration packaging sanity ansible-test-units lint importer changelog-lint reliability bench bench-onboarding soak clean"
+	@echo "Other targets: units integration packaging sanity ansible-test-units lint importer changelog-lint reliability docs-test bench bench-onboarding soak mutation clean"
 
 # ---------------------------------------------------------------- environments
 
@@ -205,8 +205,8 @@ for meta in sorted(glob.glob("mutants/**/*.py.meta", recursive=True)):
     for key, code in codes.items():
         if code in (0, 5, 33):
             diff = get_diff_for_mutant(key, path=source).splitlines()[2:]
-            out.append("## %s%s\n%s\n" % (key.rsplit(".", 1)[-1], "" if code == 0 else " (no tests)",
-                                         "\n".join(l for l in diff if l[:1] in "-+")))
+            out.append("## %s %s%s\n%s\n" % (os.path.basename(source), key.rsplit(".", 1)[-1],
+                                            "" if code == 0 else " (no tests)", "\n".join(l for l in diff if l[:1] in "-+")))
 rows.append(("overall", total))
 with open("../score.txt", "w") as score:
     score.write("%-20s %8s %8s %9s %9s %7s\n" % ("file", "mutants", "killed", "survived", "no tests", "score"))

@@ -48,48 +48,11 @@ REPO_ROOT = guides.REPO_ROOT
 BLOCK_TIMEOUT = 300
 VENV_BIN = os.path.dirname(sys.executable)
 
-# Blocks in guides that this test's authors do not maintain and that cannot run here, until their guide carries
-# the marker itself: (guide, first line of the block) -> what the block needs. Move each reason into its guide
-# as `<!-- not run: ... -->` right before the block, then delete the entry (a marker in the guide wins).
-PENDING_MARKERS = {
-    ("docs/emulator.md", "python3 tests/emulator/ram_emulator.py --port 18080 --request-log /tmp/ram-requests.jsonl"):
-        "starts the emulator, which runs until Ctrl+C (this test starts its own on a free port)",
-    ("docs/emulator.md", "python3 ~/.ansible/collections/ansible_collections/aliyun/ram/tests/emulator/ram_emulator.py"
-                         " --port 18080"):
-        "starts the emulator, which runs until Ctrl+C, from an installed collection",
-    ("docs/emulator.md", "export ALIBABA_CLOUD_ACCESS_KEY_ID=testid"):
-        "needs the emulator of the block above running on port 18080 and your own my-onboarding.yml",
-    ("docs/emulator.md", "python3 tests/emulator/ram_emulator.py --port 18080 --throttle-rate 0.3 --error-rate 0.05 "
-                         "--seed 7"):
-        "starts the emulator, which runs until Ctrl+C",
-    ("docs/emulator.md", "# every request is throttled from now on"):
-        "needs the emulator running on port 18080",
-    ("docs/emulator.md", "curl -s -X POST http://127.0.0.1:18080/_emulator/faults -d '{\"visibility_delay_ms\": 2000}'"):
-        "needs the emulator running on port 18080",
-    ("docs/emulator.md", "jq -s '[.[] | select(.write)] | length' /tmp/ram-requests.jsonl"):
-        "needs jq and the emulator started above with --request-log /tmp/ram-requests.jsonl, still running",
-    ("docs/emulator.md", "#!/usr/bin/env bash"):
-        "a CI job script: needs the collection installed with ansible-galaxy and your own onboarding.yml",
-    ("docs/emulator.md", "python3 tests/emulator/ram_emulator.py --port 18080 --state account.json"):
-        "starts the emulator, which runs until Ctrl+C",
-    ("docs/security.md", "$ ansible localhost -m aliyun.ram.ram_login_profile -a 'name=bob password=Example-Passw0rd!'"):
-        "shows a failing command and its output on purpose",
-    ("docs/security.md", "ansible-vault create group_vars/all/ram_vault.yml      # vault_bob_password: ..."):
-        "interactive: opens an editor and asks for a vault password; needs your own site.yml",
-    ("docs/security.md", "read -rs RAM_PASSWORD && export RAM_PASSWORD"):
-        "interactive: reads a password from the terminal",
-}
-
 BLOCKS = guides.all_blocks()
 
 
 def not_run_reason(block):
-    if block.not_run is not None:
-        return block.not_run
-    pending = PENDING_MARKERS.get((block.guide, block.text.splitlines()[0].rstrip() if block.text.strip() else ""))
-    if pending is not None:
-        return "%s (marker pending in the guide)" % pending
-    return None
+    return block.not_run
 
 
 def block_id(block):
@@ -326,9 +289,3 @@ def test_named_files_are_used():
             unused.append("%s (%s)" % (block.where, block.file_name))
     assert not unused, "YAML blocks named as files that no command of their guide uses: %s" % ", ".join(unused)
 
-
-def test_pending_markers_still_match_a_block():
-    """Every pending marker names a block that exists, so none silently stops applying."""
-    present = set((b.guide, b.text.splitlines()[0].rstrip()) for b in BLOCKS if b.text.strip())
-    stale = [key for key in PENDING_MARKERS if key not in present]
-    assert not stale, "PENDING_MARKERS entries that match no block (was the block changed or marked?): %s" % stale

@@ -27,9 +27,23 @@ class PlaybookRun:
     def __init__(self, returncode, output):
         self.returncode = returncode
         self.output = output
+        self.records = []
+        self.work_dir = None
 
     def tail(self, lines=150):
         return "\n".join(self.output.splitlines()[-lines:])
+
+
+def output_name(target, path):
+    """tests/output/integration/<target>.log for the controller path (the default), <target>.module-path.log else."""
+    return "%s.log" % target if path == harness.CONTROLLER_PATH else "%s.%s-path.log" % (target, path)
+
+
+def read_records(path):
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
 
 
 @pytest.fixture(scope="session")
@@ -57,9 +71,10 @@ def emulator_for(emulator_client):
 
 @pytest.fixture
 def run_role(tmp_path):
-    """run_role(target, emulator) runs the target as a role with ansible-playbook -vvvv; returns a PlaybookRun."""
+    """run_role(target, emulator, path) runs the target as a role with ansible-playbook -vvvv, on the controller path
+    or the module path (harness.PATHS); returns a PlaybookRun whose ``records`` are the collection's task results."""
 
-    def run(target, emulator):
+    def run(target, emulator, path=harness.CONTROLLER_PATH):
         playbook = tmp_path / "playbook.yml"
         playbook.write_text(
             "- hosts: localhost\n"
@@ -75,7 +90,9 @@ def run_role(tmp_path):
         local_temp.mkdir()
         command = [harness.ansible_bin("ansible-playbook"), "-vvvv", "-i", "localhost,",
                    "-e", json.dumps(extra_vars), str(playbook)]
-        env = harness.ansible_environment(emulator.url, str(local_temp))
+        record_file = tmp_path / "records.jsonl"
+        record = harness.record_environment(str(record_file), emulator.request_log)
+        env = harness.ansible_environment(emulator.url, str(local_temp), record, path=path)
         try:
             completed = subprocess.run(command, env=env, cwd=str(tmp_path), stdin=subprocess.DEVNULL, check=False,
                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=PLAYBOOK_TIMEOUT)
@@ -83,8 +100,10 @@ def run_role(tmp_path):
         except subprocess.TimeoutExpired as exc:
             output = (exc.output or b"").decode("utf-8", "replace")
             result = PlaybookRun(-1, output + "\n[harness] ansible-playbook timed out after %ss" % PLAYBOOK_TIMEOUT)
+        result.records = read_records(str(record_file))
+        result.work_dir = str(tmp_path)
         os.makedirs(OUTPUT_DIR, exist_ok=True)
-        with open(os.path.join(OUTPUT_DIR, "%s.log" % target), "w", encoding="utf-8") as handle:
+        with open(os.path.join(OUTPUT_DIR, output_name(target, path)), "w", encoding="utf-8") as handle:
             handle.write(result.output)
         return result
 

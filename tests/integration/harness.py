@@ -13,6 +13,7 @@ __metaclass__ = type
 
 import importlib.util
 import os
+import re
 import sys
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -29,6 +30,18 @@ ACCESS_KEY_SECRET = "testsecret"
 # scans could find, so every harness turns it on (older ansible-core ignores the unknown variable and
 # always adds `invocation`). The scans check that `invocation` really is there.
 INJECT_INVOCATION = {"ANSIBLE_INJECT_INVOCATION": "true"}
+
+# The two ways a task of the collection can run on localhost (docs/controller-path.md): inside the controller's worker
+# process (the default) or as a module in a new Python process. Every harness says which one explicitly, so a
+# developer's own ALIYUN_RAM_CONTROLLER_PATH does not change what a test measures.
+CONTROLLER_PATH = "controller"
+MODULE_PATH = "module"
+PATHS = (CONTROLLER_PATH, MODULE_PATH)
+PATH_SWITCH = "ALIYUN_RAM_CONTROLLER_PATH"
+# The -vvv line the action plugins print for every task: "aliyun.ram path: <action> ran on the controller path" or
+# "... ran on the module path (<reason>)".
+PATH_MARKER = re.compile(r"aliyun\.ram path: (\S+) ran on the (controller path|module path \((.*)\))$", re.MULTILINE)
+RECORD_CALLBACKS = os.path.join(REPO_ROOT, "tests", "integration", "callback_plugins")
 
 
 def ensure_collection_link():
@@ -55,9 +68,26 @@ def load_emulator_client():
     return module
 
 
-def ansible_environment(emulator_url, local_temp, extra=None):
-    """Environment for ansible-playbook: the collection, fake credentials, every endpoint -> emulator, and
-    module arguments in every result (INJECT_INVOCATION)."""
+def path_environment(path):
+    """The switch that selects the controller path or the module path (``path`` is one of PATHS)."""
+    if path not in PATHS:
+        raise ValueError("path must be one of %s, not %r" % (", ".join(PATHS), path))
+    return {PATH_SWITCH: "true" if path == CONTROLLER_PATH else "false"}
+
+
+def record_environment(record_file, request_log=None):
+    """Enable the aliyun_ram_record callback: every task of the collection appends its result to ``record_file``,
+    with the lines of the emulator's ``request_log`` its requests are."""
+    env = {"ANSIBLE_CALLBACK_PLUGINS": RECORD_CALLBACKS, "ANSIBLE_CALLBACKS_ENABLED": "aliyun_ram_record",
+           "ALIYUN_RAM_RECORD_FILE": record_file}
+    if request_log:
+        env["ALIYUN_RAM_RECORD_REQUEST_LOG"] = request_log
+    return env
+
+
+def ansible_environment(emulator_url, local_temp, extra=None, path=CONTROLLER_PATH):
+    """Environment for ansible-playbook: the collection, fake credentials, every endpoint -> emulator, module
+    arguments in every result (INJECT_INVOCATION), and the controller path or the module path (``path``)."""
     # Credentials, profiles or endpoints from the developer's own shell must not leak into a run.
     env = {name: value for name, value in os.environ.items()
            if not name.startswith(("ALIBABA_CLOUD_", "ALICLOUD_")) and name != "ANSIBLE_CONFIG"}
@@ -79,6 +109,7 @@ def ansible_environment(emulator_url, local_temp, extra=None):
         "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true",
     })
     env.update(INJECT_INVOCATION)
+    env.update(path_environment(path))
     env.update(extra or {})
     return env
 

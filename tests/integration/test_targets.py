@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import os
 import re
 
@@ -20,8 +21,10 @@ import harness
 
 SECRET_NAME = re.compile(r"password|secret", re.IGNORECASE)
 TASK_HEADER = re.compile(r"^TASK \[(.*)\] \*+$", re.MULTILINE)
-# -vvvv names the module file of every module it runs; these are the collection's own.
-COLLECTION_MODULE_RUN = re.compile(r"^Using module file \S*/ansible_collections/aliyun/ram/plugins/modules/\S+\.py$", re.MULTILINE)
+# -vvvv names the module file of every module it runs (module path), and the collection's action plugins say which
+# path every task of theirs took (harness.PATH_MARKER); either line marks a task of the collection.
+COLLECTION_MODULE_RUN = re.compile(r"^Using module file \S*/ansible_collections/aliyun/ram/plugins/modules/\S+\.py$|"
+                                   r"aliyun\.ram path: \S+ ran on the ", re.MULTILINE)
 # Values such as `always` or `on_create` (for update_password) are settings, not secrets.
 SETTING_WORD = re.compile(r"^[a-z_]+$")
 
@@ -99,23 +102,169 @@ def read_text(path):
         return handle.read()
 
 
+# Both paths run every target on every toolchain; each run is kept here for test_paths_agree.
+RUNS = {}
+
+
+@pytest.mark.parametrize("path", harness.PATHS)
 @pytest.mark.parametrize("target", harness.target_names())
-def test_target(target, emulator_for, run_role):
+def test_target(target, path, emulator_for, run_role):
     emulator = emulator_for(target)
-    run = run_role(target, emulator)
-    assert run.returncode == 0, "ansible-playbook failed for target %s (rc=%s); full log in %s\n%s" % (
-        target, run.returncode, os.path.join("tests", "output", "integration", target + ".log"), run.tail())
+    run = run_role(target, emulator, path)
+    log_name = os.path.join("tests", "output", "integration", conftest_output_name(target, path))
+    assert run.returncode == 0, "ansible-playbook failed for target %s on the %s path (rc=%s); full log in %s\n%s" % (
+        target, path, run.returncode, log_name, run.tail())
 
     found = leaks(target_secrets(target), {
         "the ansible-playbook -vvvv output": run.output,
         "the emulator request log": read_text(emulator.request_log),
         "the emulator's stderr": emulator.stderr(),
     })
-    assert not found, "secrets leaked in target %s:\n  %s" % (target, "\n  ".join(found))
+    assert not found, "secrets leaked in target %s on the %s path:\n  %s" % (target, path, "\n  ".join(found))
     unseen = tasks_without_invocation(run.output)
     assert not unseen, ("target %s: no invocation.module_args in the -vvvv result of %s, so the leak scan cannot see a "
                         "secret option that lost no_log; ansible-core 2.21+ needs ANSIBLE_INJECT_INVOCATION=true "
                         "(tests/integration/harness.py)" % (target, ", ".join(unseen)))
+    wrong = wrong_paths(run.output, path)
+    assert not wrong, "target %s: tasks that did not take the %s path: %s" % (target, path, "; ".join(wrong))
+    RUNS[(target, path)] = {"records": run.records, "log": emulator.log_entries(), "work_dir": run.work_dir}
+    with open(os.path.join(harness.REPO_ROOT, log_name[:-len(".log")] + ".results.json"), "w", encoding="utf-8") as handle:
+        json.dump(RUNS[(target, path)], handle, indent=1, sort_keys=True, default=repr)
+
+
+@pytest.mark.parametrize("target", harness.target_names())
+def test_paths_agree(target):
+    """The controller path and the module path give the same results and send the same API requests.
+
+    Per task of the collection: the same result, and the same requests (GetDefaultDomain aside: the controller path
+    asks it once per looped task) in the same order. Two kinds of task cannot repeat their requests exactly even on
+    one path, so they are compared as far as they can be: the batch engine's (ram_user_baseline, threads) as the same
+    requests in any order, and a task that met the emulator's random faults (throttling, 5xx, dropped answers) as the
+    same writes applied, in any order. Their results must still be equal.
+    """
+    runs = [RUNS.get((target, path)) for path in harness.PATHS]
+    if None in runs:
+        pytest.fail("target %s did not pass on both paths (see test_target), so they cannot be compared" % target)
+    controller, module = [normalized(run) for run in runs]
+    assert len(controller["tasks"]) == len(module["tasks"]), "target %s: %d task results on the controller path, " \
+        "%d on the module path" % (target, len(controller["tasks"]), len(module["tasks"]))
+    for ours, theirs in zip(controller["tasks"], module["tasks"]):
+        assert ours["task"] == theirs["task"], "target %s: the tasks differ: %r, %r" % (target, ours["task"], theirs["task"])
+        assert ours["result"] == theirs["result"], "target %s, task %r: the results differ\n%s" % (
+            target, ours["task"], difference(ours["result"], theirs["result"]))
+        how = comparison(ours, theirs)
+        ours_compared, theirs_compared = compared_requests(ours["requests"], how), compared_requests(theirs["requests"], how)
+        assert ours_compared == theirs_compared, "target %s, task %r: the API requests (%s) differ\n%s" % (
+            target, ours["task"], how, difference(ours_compared, theirs_compared))
+        assert ours["default_domain_calls"] <= theirs["default_domain_calls"], (
+            "target %s, task %r: the controller path asked GetDefaultDomain %d times, the module path %d" % (
+                target, ours["task"], ours["default_domain_calls"], theirs["default_domain_calls"]))
+    assert controller["requests_total"] - controller["default_domain_calls"] == \
+        module["requests_total"] - module["default_domain_calls"] or controller["faulted"] or module["faulted"], (
+            "target %s: %d requests on the controller path, %d on the module path (GetDefaultDomain aside)" % (
+                target, controller["requests_total"], module["requests_total"]))
+
+
+def conftest_output_name(target, path):
+    import conftest  # noqa: E402  (tests/integration is not a package)
+
+    return conftest.output_name(target, path)
+
+
+def wrong_paths(output, path):
+    """The collection's tasks that took another path than ``path``; the module path must be the switch's doing."""
+    wrong = []
+    for match in harness.PATH_MARKER.finditer(output):
+        action, taken, reason = match.group(1), match.group(2), match.group(3)
+        if path == harness.CONTROLLER_PATH and taken != "controller path":
+            wrong.append("%s: %s" % (action, taken))
+        elif path == harness.MODULE_PATH and reason != "%s is false" % harness.PATH_SWITCH:
+            wrong.append("%s: %s" % (action, taken))
+    return wrong
+
+
+# Values that differ from one emulator to the next whatever the path: random IDs (users, groups, roles,
+# AccessKeys), request IDs, STS keys (tests/emulator/backend), and the temporary directories targets make.
+VOLATILE = (
+    (re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"), "uuid"),
+    (re.compile(r"STS\.[A-Za-z0-9]+"), "sts"),
+    (re.compile(r"LTAI5t[A-Za-z0-9]{18}"), "access key"),
+    (re.compile(r"\bg-[A-Za-z0-9]{16}\b"), "group id"),
+    (re.compile(r"(?<![\w.])\d{15,20}(?![\w])"), "id"),
+    (re.compile(r"\bansible\.[a-z0-9_]{8}"), "tempfile"),
+)
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z")
+# What a request log entry says about a request, less its time and duration.
+REQUEST_FIELDS = ("action", "version", "method", "auth", "status", "code", "write", "params", "access_key_id", "fault")
+RANDOM_FAULTS = ("throttle", "error", "drop")
+BATCH_ENGINE = "aliyun.ram.ram_user_baseline"
+
+
+class Placeholders:
+    """Every date becomes <date>; the Nth distinct value of a volatile kind becomes <kind N>, in the order seen."""
+
+    def __init__(self, work_dir):
+        self.work_dir = work_dir
+        self.seen = dict((kind, {}) for _pattern, kind in VOLATILE)
+
+    def __call__(self, data):
+        text = DATE.sub("<date>", json.dumps(data, sort_keys=True).replace(self.work_dir, "<work dir>"))
+        for pattern, kind in VOLATILE:
+            seen = self.seen[kind]
+            text = pattern.sub(lambda m: "<%s %d>" % (kind, seen.setdefault(m.group(0), len(seen) + 1)), text)
+        return json.loads(text)
+
+
+def normalized(run):
+    """Per task of the collection: its result, and its API requests in the form both paths must agree on."""
+    placeholders = Placeholders(run["work_dir"])
+    results = [placeholders(record["result"]) for record in run["records"]]  # IDs numbered in result order
+    tasks, faulted = [], False
+    for record, result in zip(run["records"], results):
+        first, end = record.get("requests") or (None, None)
+        entries = run["log"][first:end] if first is not None and end is not None else []
+        requests = placeholders([dict((f, e.get(f)) for f in REQUEST_FIELDS) for e in entries])
+        # answered GetDefaultDomain calls: a retry after a random fault is not one more question
+        domain_calls = sum(1 for r in requests if r["action"] == "GetDefaultDomain" and r["status"] == 200 and not r["fault"])
+        requests = [r for r in requests if r["action"] != "GetDefaultDomain"]
+        task_faulted = any(r["fault"] in RANDOM_FAULTS for r in requests)
+        faulted = faulted or task_faulted
+        tasks.append({"task": record["task"], "action": record["action"], "status": record["status"], "result": result,
+                      "requests": requests, "faulted": task_faulted, "default_domain_calls": domain_calls})
+    all_domain_calls = sum(1 for entry in run["log"] if entry.get("action") == "GetDefaultDomain")  # every attempt
+    return {"tasks": tasks, "faulted": faulted, "requests_total": len(run["log"]), "default_domain_calls": all_domain_calls}
+
+
+IN_ORDER, ANY_ORDER, WRITES_APPLIED = "in order", "any order", "the writes applied, in any order"
+
+
+def comparison(ours, theirs):
+    """How a task's requests are compared: exactly, unless threads or random faults make even one path vary."""
+    if ours["faulted"] or theirs["faulted"]:
+        return WRITES_APPLIED
+    if ours["action"] == BATCH_ENGINE:
+        return ANY_ORDER
+    return IN_ORDER
+
+
+def compared_requests(requests, how):
+    def key(request):
+        return json.dumps(request, sort_keys=True)
+
+    if how == WRITES_APPLIED:
+        return sorted((dict(r, fault=None) for r in requests if r["write"] and r["status"] == 200), key=key)
+    if how == ANY_ORDER:
+        return sorted(requests, key=key)
+    return requests
+
+
+def difference(ours, theirs):
+    import difflib
+
+    lines = difflib.unified_diff(json.dumps(theirs, indent=1, sort_keys=True).splitlines(),
+                                 json.dumps(ours, indent=1, sort_keys=True).splitlines(),
+                                 "module path", "controller path", lineterm="", n=2)
+    return "\n".join(list(lines)[:80])
 
 
 def test_secret_scan_finds_nested_values_and_skips_settings():

@@ -15,7 +15,9 @@ ansible-core 2.21+ adds ``invocation`` to results only with ANSIBLE_INJECT_INVOC
 2.19 always shows it at -vvvv but drops it from registered variables. So the test also requires, per module
 task, ``invocation.module_args`` with every secret option masked in the -vvvv output, and on 2.21+ in every
 registered result too; a harness that lost the setting fails there. Run it on both toolchains (make
-reliability does). tests/unit/plugins/modules/test_no_log_options.py is the static counterpart.
+reliability does). On each it runs twice: on the controller path (the default when the target is localhost)
+and forced through the module path (ALIYUN_RAM_CONTROLLER_PATH=false); see docs/controller-path.md.
+tests/unit/plugins/modules/test_no_log_options.py is the static counterpart.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -27,6 +29,8 @@ import json
 import os
 import re
 import urllib.parse
+
+import pytest
 
 from conftest import keep_output, playrun
 
@@ -259,7 +263,12 @@ def core_version():
     return tuple(int(part) for part in __version__.split(".")[:2])
 
 
-def test_no_secret_in_output_results_or_logs(emulators, workdir):
+# Both ways a task can run on localhost (docs/controller-path.md): in the controller's worker process, and forced
+# through the module path.
+@pytest.mark.parametrize("path", [playrun.harness.CONTROLLER_PATH, playrun.harness.MODULE_PATH])
+def test_no_secret_in_output_results_or_logs(emulators, workdir, path):
+    workdir = os.path.join(workdir, path)
+    os.makedirs(workdir)
     state_file = os.path.join(workdir, "scan-state.json")
     emulator = emulators(["--state", state_file, "--access-key", "testid:testsecret",
                           "--access-key", "%s:%s" % (SCAN_KEY_ID, SCAN_KEY_SECRET)])
@@ -269,8 +278,12 @@ def test_no_secret_in_output_results_or_logs(emulators, workdir):
     extra_file = playrun.write_json(os.path.join(workdir, "scan-vars.json"), extra)
     playbook = playrun.write(os.path.join(workdir, "scan.yml"), PLAYBOOK)
 
-    run = playrun.run_playbook(playbook, playrun.environment(emulator.url, workdir), extra_file, diff=True, verbosity=4)
-    log_name = keep_output("secret_scan", run)
+    env = playrun.environment(emulator.url, workdir, playrun.harness.path_environment(path))
+    run = playrun.run_playbook(playbook, env, extra_file, diff=True, verbosity=4)
+    log_name = keep_output("secret_scan" if path == playrun.harness.CONTROLLER_PATH else "secret_scan.module-path", run)
+    taken = set(match.group(2) for match in playrun.harness.PATH_MARKER.finditer(run.output))
+    assert taken == {"controller path" if path == playrun.harness.CONTROLLER_PATH else
+                     "module path (%s is false)" % playrun.harness.PATH_SWITCH}, taken
     assert run.returncode == 0, "scan playbook failed; see %s\n%s" % (log_name, run.tail())
     emulator.stop()  # writes the state file, which holds the STS credentials it issued
 

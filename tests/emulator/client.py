@@ -16,6 +16,7 @@ Usage::
         emu.set_faults(throttle_rate=1.0); emu.inject("GetLoginProfile", "NoPermission", 403, times=1)
         emu.person_login("alice"); emu.person_change_password("alice", "N3w-Passw0rd!")
         emu.person_bind_mfa("alice"); emu.idle_disable("alice"); emu.freeze("alice"); emu.unfreeze("alice")
+        emu.use_key(akid, service="ecs", days_ago=0); emu.age_key(akid, 90)
     # leaving the block stops it (SIGTERM, then SIGKILL after a timeout); emu.stop() does the same
 
 ``start_emulator(args=None, env=None, timeout=15)``: ``args`` are extra command-line arguments of
@@ -27,6 +28,11 @@ variables merged over ``os.environ``. It returns once the emulator printed its `
 The people helpers (``person_login`` ... ``unfreeze``) call ``POST /_emulator/people/<action>`` and return its
 JSON (``user_principal_name``, ``user``, ``login_profile``); a refusal raises :class:`AdminError` with the HTTP
 ``status`` and the decoded ``body``. ``emu.people(action, payload)`` returns ``(status, body)`` without raising.
+
+The AccessKey helpers also exist as functions of a base URL, for an emulator this process did not start:
+``use_key(base_url, access_key_id, service="ecs", days_ago=0)`` (``POST /_emulator/people/use_key``: a program
+uses the key) and ``age_key(base_url, access_key_id, days)`` (``POST /_emulator/keys/age``: the key's dates move
+``days`` into the past). Both return the key's view, never its secret, and raise :class:`AdminError` on a refusal.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -118,12 +124,7 @@ class EmulatorHandle:
 
     def admin(self, method, path, payload=None):
         """Call an unsigned ``/_emulator/...`` path and return its decoded JSON."""
-        data = json.dumps(payload).encode("utf-8") if payload is not None else None
-        request = urllib.request.Request(self.url + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
-        context = ssl._create_unverified_context() if self.url.startswith("https") else None  # loopback test cert
-        with urllib.request.urlopen(request, timeout=10, context=context) as response:
-            return json.loads(response.read().decode("utf-8"))
+        return admin_call(self.url, method, path, payload)
 
     def stats(self):
         return self.admin("GET", "/_emulator/stats")
@@ -187,11 +188,68 @@ class EmulatorHandle:
     def unfreeze(self, user):
         return self._person("unfreeze", {"user": user})
 
+    # -- AccessKeys: a program uses one, time passes --
+
+    def use_key(self, access_key_id, service="ecs", days_ago=0):
+        """See the module-level :func:`use_key`."""
+        return use_key(self.url, access_key_id, service, days_ago)
+
+    def age_key(self, access_key_id, days):
+        """See the module-level :func:`age_key`."""
+        return age_key(self.url, access_key_id, days)
+
     def log_entries(self):
         if not self.request_log or not os.path.exists(self.request_log):
             return []
         with open(self.request_log, encoding="utf-8") as handle:
             return [json.loads(line) for line in handle if line.strip()]
+
+
+def admin_call(base_url, method, path, payload=None):
+    """Call the unsigned ``/_emulator/...`` path of the emulator at ``base_url``; its decoded JSON.
+
+    An error status raises ``urllib.error.HTTPError``.
+    """
+    data = json.dumps(payload).encode("utf-8") if payload is not None else None
+    request = urllib.request.Request(base_url.rstrip("/") + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+    context = ssl._create_unverified_context() if base_url.startswith("https") else None  # loopback test cert
+    with urllib.request.urlopen(request, timeout=10, context=context) as response:
+        return json.loads(response.read().decode("utf-8"))
+
+
+def _admin_or_raise(base_url, path, payload):
+    try:
+        return admin_call(base_url, "POST", path, payload)
+    except urllib.error.HTTPError as error:
+        try:
+            body = json.loads(error.read().decode("utf-8") or "null")
+        except ValueError:
+            body = None
+        finally:
+            error.close()
+        raise AdminError(error.code, body)
+
+
+def use_key(base_url, access_key_id, service="ecs", days_ago=0):
+    """A program uses the AccessKey: ``POST /_emulator/people/use_key``.
+
+    GetAccessKeyLastUsed then reports ``LastUsedDate`` = now minus ``days_ago`` days and ``ServiceName`` =
+    ``service``. Returns the key's view (``AccessKeyId``, ``UserPrincipalName``, ``Status``, ``CreateDate``,
+    ``UpdateDate``, ``LastUsed``; never the secret). An unknown key (404), an Inactive key (409) or a bad
+    body (400) raises :class:`AdminError`.
+    """
+    return _admin_or_raise(base_url, "/_emulator/people/use_key",
+                           {"access_key_id": access_key_id, "service": service, "days_ago": days_ago})
+
+
+def age_key(base_url, access_key_id, days):
+    """The AccessKey gets ``days`` days older: ``POST /_emulator/keys/age``.
+
+    Its ``CreateDate``, ``UpdateDate`` and last use (if any) move ``days`` days into the past. Returns the
+    key's view as :func:`use_key` does; an unknown key (404) or ``days`` < 1 (400) raises :class:`AdminError`.
+    """
+    return _admin_or_raise(base_url, "/_emulator/keys/age", {"access_key_id": access_key_id, "days": days})
 
 
 def start_emulator(args=None, env=None, timeout=15, python=None):

@@ -26,7 +26,8 @@ Alibaba's JSON error body. The business logic lives in ``ram_backend.py``.
 
 Besides the API on ``/`` it answers unsigned, loopback-only test paths that are
 never logged and never faulted (``/_emulator/stats``, ``/_emulator/stats/reset``,
-``/_emulator/state``, ``/_emulator/faults``, ``/_emulator/inject``, ``/_emulator/people/<action>``)
+``/_emulator/state``, ``/_emulator/faults``, ``/_emulator/inject``, ``/_emulator/people/<action>``,
+``/_emulator/keys/<action>``)
 and an ECS metadata service under ``/latest/``.
 
 Only loopback clients are served, whatever ``--host`` binds to: other clients get 403. ``--allow-remote``
@@ -96,6 +97,7 @@ COMMON_PARAMS = frozenset([
     "SignatureNonce", "SignatureType", "Timestamp", "SecurityToken",
 ])
 PEOPLE_PREFIX = "/_emulator/people/"
+KEYS_PREFIX = "/_emulator/keys/"
 # Parameter names holding a secret: passwords, keys, tokens, and MFA one-time codes.
 SECRET_PARAM_MARKERS = ("secret", "password", "token", "authenticationcode")
 # ASSUMPTION(A03): a V3 request must carry and sign these six headers (the minimal set other SDKs sign; S11 says
@@ -629,7 +631,19 @@ class Gateway:
             self.stats.record_rejected()
             raise
         outcome["caller"] = caller
+        self._record_key_use(request, caller)
         return self._dispatch(request, caller, outcome)
+
+    def _record_key_use(self, request, caller):
+        """Tell the account that a RAM user's AccessKey signed an accepted request (GetAccessKeyLastUsed).
+
+        The static keys of --access-key and STS credentials are not tracked. ASSUMPTION(A54): ServiceName is the
+        lower-case product code of the API called: "ims", "ram" or "sts".
+        """
+        record = getattr(self.backend, "record_access_key_use", None)
+        if record is None or caller["is_sts"] or caller["access_key_id"] in self.static_keys:
+            return
+        record(caller["access_key_id"], PRODUCTS[request.version][1].lower())
 
     def _check_operation(self, request):
         # ASSUMPTION(A01): no Action/Version -> MissingParameter (400); an unknown Version -> InvalidVersion (400,
@@ -747,6 +761,8 @@ class Gateway:
                 return json_response(400, {"error": str(exc)})
         if path.startswith(PEOPLE_PREFIX):
             return self._people(method, path[len(PEOPLE_PREFIX):], payload)
+        if path.startswith(KEYS_PREFIX):
+            return self._keys(method, path[len(KEYS_PREFIX):], payload)
         return json_response(404, {"error": "unknown emulator path %s %s" % (method, path)})
 
     def _people(self, method, action, payload):
@@ -757,6 +773,16 @@ class Gateway:
         if method != "POST":
             return json_response(405, {"error": "use POST for /_emulator/people/%s" % action})
         status, body = person(action, payload)
+        return json_response(status, body)
+
+    def _keys(self, method, action, payload):
+        """``POST /_emulator/keys/<action>``: what time does to an AccessKey (the backend's access_key_admin())."""
+        admin = getattr(self.backend, "access_key_admin", None)
+        if admin is None:
+            return json_response(404, {"error": "this backend has no AccessKey actions"})
+        if method != "POST":
+            return json_response(405, {"error": "use POST for /_emulator/keys/%s" % action})
+        status, body = admin(action, payload)
         return json_response(status, body)
 
     # -- ECS instance metadata --

@@ -5,7 +5,9 @@
 
 ``GET /_emulator/state`` answers :meth:`Admin.snapshot`, the whole account without passwords, secrets or
 tokens. ``POST /_emulator/people/<action>`` answers :meth:`Admin.person`: what a person or the platform does
-to a user (log in, change the password, bind an MFA device, go idle, get frozen), which no API action does.
+to a user (log in, change the password, bind an MFA device, go idle, get frozen), or a program does with a
+user's AccessKey (use it), which no API action does. ``POST /_emulator/keys/<action>`` answers
+:meth:`Admin.access_key_admin`: what time does to an AccessKey (it ages).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,13 +16,18 @@ __metaclass__ = type
 
 import copy
 
-from .common import iso
+from .common import iso, parse_iso
 from .login_profiles import password_matches
 from .policies import SYSTEM_POLICY_TABLE
 
 # /_emulator/people/<action> -> the body fields it takes.
 PERSON_ACTIONS = {"login": ("user",), "change_password": ("user", "password"), "bind_mfa": ("user",),
                   "idle_disable": ("user",), "freeze": ("user",), "unfreeze": ("user",)}
+# /_emulator/people/<action> that name an AccessKey rather than a user -> the body fields they take.
+PERSON_KEY_ACTIONS = {"use_key": ("access_key_id", "service", "days_ago")}
+# /_emulator/keys/<action> -> the body fields it takes.
+KEY_ACTIONS = {"age": ("access_key_id", "days")}
+DAY = 86400
 
 
 class Admin:
@@ -41,8 +48,7 @@ class Admin:
                     (k, v) for k, v in profile.items() if not k.startswith("password_"))
                 entry["Groups"] = [state["groups"][gid]["GroupName"] for gid in self._group_ids_of(uid)]
                 entry["Policies"] = copy.deepcopy(state["user_policies"].get(uid, []))
-                entry["AccessKeys"] = [dict((k, v) for k, v in key.items() if k != "secret")
-                                       for key in self._keys_of(uid)]
+                entry["AccessKeys"] = [self._key_admin_view(key) for key in self._keys_of(uid)]
                 device = self._mfa_of(uid)
                 entry["MFADevice"] = None if device is None else device["SerialNumber"]
                 users.append(entry)
@@ -75,9 +81,12 @@ class Admin:
         Returns (HTTP status, JSON body). The body never holds a password, hash or secret. The user is
         named by ``payload["user"]``, a bare name or a full UserPrincipalName.
         """
+        if action in PERSON_KEY_ACTIONS:
+            return self._on_access_key(action, payload, PERSON_KEY_ACTIONS)
         handler = getattr(self, "_person_" + action, None) if action in PERSON_ACTIONS else None
         if handler is None:
-            return 404, {"error": "unknown people action %r; known: %s" % (action, ", ".join(PERSON_ACTIONS))}
+            return 404, {"error": "unknown people action %r; known: %s" % (
+                action, ", ".join(sorted(set(PERSON_ACTIONS) | set(PERSON_KEY_ACTIONS))))}
         if not isinstance(payload, dict):
             return 400, {"error": "body must be a JSON object"}
         allowed = PERSON_ACTIONS[action]
@@ -207,3 +216,74 @@ class Admin:
 
     def _person_unfreeze(self, user, payload):
         user["Status"] = "active"
+
+    # ----------------------------------------------------------------- AccessKeys: a program uses one; time passes
+
+    def access_key_admin(self, action, payload):
+        """What time does to an AccessKey, for ``POST /_emulator/keys/<action>``: (HTTP status, JSON body)."""
+        return self._on_access_key(action, payload, KEY_ACTIONS)
+
+    def _on_access_key(self, action, payload, actions):
+        """Check the body of an AccessKey admin action, find the key and run ``_key_<action>`` on it.
+
+        Returns (HTTP status, JSON body); the body is the key's view (never its secret) or ``{"error"}``.
+        """
+        if action not in actions:
+            return 404, {"error": "unknown AccessKey action %r; known: %s" % (action, ", ".join(sorted(actions)))}
+        if not isinstance(payload, dict):
+            return 400, {"error": "body must be a JSON object"}
+        allowed = actions[action]
+        unknown = sorted(set(payload) - set(allowed))
+        if unknown:
+            return 400, {"error": "unknown field(s) %s; %s takes %s" % (", ".join(unknown), action, ", ".join(allowed))}
+        akid = payload.get("access_key_id")
+        if not isinstance(akid, str) or not akid:
+            return 400, {"error": 'the body needs "access_key_id": the AccessKey ID of a RAM user\'s key'}
+        with self._lock:
+            key = self._state["access_keys"].get(akid)
+            if key is None:
+                return 404, {"error": "the AccessKey %s does not exist" % akid}
+            refusal = getattr(self, "_key_" + action)(key, payload)
+            if refusal is not None:
+                return refusal
+            self._schedule_save()
+            return 200, self._key_admin_view(key)
+
+    def _key_admin_view(self, key):
+        """The key as the admin paths and the snapshot show it: every field but the secret, and its owner."""
+        view = dict((k, copy.deepcopy(v)) for k, v in key.items() if k != "secret")
+        view.setdefault("LastUsed", None)
+        view["UserPrincipalName"] = self._upn(self._state["users"][key["UserId"]])
+        return view
+
+    @staticmethod
+    def _whole_number(payload, field, default, low):
+        """(value, None) for an int field >= low (``default`` when absent), else (None, (400, body))."""
+        value = payload.get(field, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            return None, (400, {"error": '"%s" must be a whole number of days, at least %d' % (field, low)})
+        return value, None
+
+    def _key_use_key(self, key, payload):
+        # A program signs a request to another product (ECS by default) with the key: GetAccessKeyLastUsed then
+        # reports it. days_ago puts that use in the past; it replaces the recorded last use.
+        service = payload.get("service", "ecs")
+        if not isinstance(service, str) or not service:
+            return 400, {"error": '"service" must be a product code such as "ecs"'}
+        days_ago, refusal = self._whole_number(payload, "days_ago", 0, 0)
+        if refusal is not None:
+            return refusal
+        if key["Status"] != "Active":
+            # The gateway refuses a disabled key (Forbidden.AccessKeyDisabled): nothing can use it.
+            return 409, {"error": "the AccessKey %s is %s: a disabled key cannot be used (Forbidden.AccessKeyDisabled)"
+                         % (key["AccessKeyId"], key["Status"])}
+        self.record_access_key_use(key["AccessKeyId"], service, when=self.clock() - days_ago * DAY)
+
+    def _key_age(self, key, payload):
+        # Simulated age: the key was created, last changed and last used ``days`` days earlier than recorded.
+        days, refusal = self._whole_number(payload, "days", None, 1)
+        if refusal is not None:
+            return refusal
+        for holder, field in ((key, "CreateDate"), (key, "UpdateDate"), (key.get("LastUsed") or {}, "LastUsedDate")):
+            if holder.get(field):
+                holder[field] = iso(parse_iso(holder[field]) - days * DAY)

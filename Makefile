@@ -266,6 +266,8 @@ bench: venv
 	@echo "==> All benchmarks (per-task cost, onboarding scale, API calls, peer side by side); results in bench-results/"
 	$(VENV)/bin/pip install -q -r tests/bench/requirements.txt
 	$(VENV)/bin/python tests/bench/run_all.py
+	@echo "==> The controller path: both paths of every module next to ping, a 100-person loop next to the batch engine, ali_ram_user with 300 users"
+	$(VENV)/bin/python tests/bench/controller_path.py
 
 soak: venv
 	@echo "==> Fault soak: 300 users, throttle 0.2, 5xx 0.05, drops 0.02, 5 ms latency; 20 x 60-user convergence runs with default settings; interruptions; STS expiry"

@@ -26,16 +26,19 @@ __metaclass__ = type
 
 import argparse
 import ast
+import datetime
 import json
 import os
 import re
+import statistics
 import sys
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(os.path.dirname(BENCH_DIR))
 sys.path.insert(0, BENCH_DIR)
 
-import run_all  # noqa: E402  (tests/bench is not a package)
+import controller_path  # noqa: E402  (tests/bench is not a package)
+import run_all  # noqa: E402
 
 PAGES = (os.path.join("docs", "performance.md"), os.path.join("docs", "reliability.md"))
 PLOT = os.path.join("docs", "performance.png")
@@ -154,6 +157,17 @@ RENDERERS = {
     "soak.convergence": soak_convergence_table,
     "soak.interrupted": soak_interrupted_table,
     "soak.sts": soak_sts_table,
+}
+
+# The controller-path benchmark (tests/bench/controller_path.py, docs/data/controller-path.json) measures the same
+# three things as run_all.py (per-task cost, the onboarding loop against the batch engine, the peer side by side),
+# on both paths. Its tables keep those kinds and take the layout of the benchmark that wrote the data.
+SOURCE_RENDERERS = {
+    "docs/data/controller-path.json": {
+        "bench.tasks": controller_path.tasks_table,
+        "bench.scale": controller_path.loop_table,
+        "bench.peer": controller_path.peer_table,
+    },
 }
 
 
@@ -353,8 +367,133 @@ def performance_figures():
     ]
 
 
+def controller_path_figures():
+    """(description, regular expression, {group: expected text}) for the figures in "The controller path"."""
+
+    report = load("docs/data/controller-path.json")
+    sections = [report[name] for name in ("tasks", "loop", "peer")]
+    measured = [section["measured"] for section in sections]
+    loads = [value[0] for m in measured for value in (m["load_average_start"], m["load_average_end"])]
+
+    def stamp(text):
+        return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
+
+    start, end = min(stamp(m["started"]) for m in measured), max(stamp(m["finished"]) for m in measured)
+    rows = dict((row["task"], row) for row in report["tasks"]["rows"])
+    modules = [row for name, row in rows.items() if name != "ansible.builtin.ping"]
+    loop = dict((row["engine"], row) for row in report["loop"]["rows"])
+    control, module, batch = loop["loop, controller path"], loop["loop, module path"], loop["batch"]
+    faster = [module[mode]["median_s"] / control[mode]["median_s"] for mode in ("create", "noop")]
+    found = dict((target["target"], target) for target in controller_path.targets(report))
+    earlier = load("docs/data/bench.json")["tasks"]["tasks"]
+    earlier_ping = statistics.median([row["median_s"] for name, row in earlier.items()
+                                      if name.startswith("ansible.builtin.ping")])
+    modified = sorted(set(name for m in measured[:2] for name in m["source"]["modified"]))
+
+    def two(value):
+        return "%.2f" % value
+
+    def verdict(target):
+        return "met" if target["met"] else "missed"
+
+    def target(name):
+        return [t for key, t in found.items() if key.startswith(name)][0]
+
+    user, login = target("a no-op ram_user task"), target("a no-op ram_login_profile task")
+    noop, create = target("the %d-person loop" % report["loop"]["users"] + " within 3 × the batch engine: no-op"), \
+        target("the %d-person loop" % report["loop"]["users"] + " within 3 × the batch engine: create")
+    peer_create, peer_noop = target("create user"), target("user no-op")
+    return [
+        ("when and with what the controller path was measured",
+         r"Measured on (?P<day>\d+ \w+ \d{4}) from (?P<start>[\d:]+) to (?P<end>[\d:]+) UTC with ansible-core "
+         r"(?P<core>[\d.]+) and Python (?P<python>[\d.]+) on (?P<cpus>\d+) CPUs, latency (?P<latency>\d+), medians of "
+         r"(?P<runs>\d+) runs",
+         {"day": "%d %s" % (start.day, start.strftime("%B %Y")), "start": start.strftime("%H:%M"),
+          "end": end.strftime("%H:%M"), "core": measured[0]["ansible_core"], "python": measured[0]["python"],
+          "cpus": str(measured[0]["cpus"]), "latency": str(report["latency_ms"]), "runs": str(report["runs"])}),
+        ("the commits measured",
+         r"The per-task and loop sections\s+measured commit `(?P<first>\w+)` \(its work tree differed only in "
+         r"`(?P<modified>[\w/.]+)`\), the side-by-side section\s+commit `(?P<peer>\w+)`",
+         {"first": measured[0]["source"]["commit"][:7] if measured[0]["source"] == measured[1]["source"] else "differs",
+          "modified": ", ".join(modified), "peer": measured[2]["source"]["commit"][:7]}),
+        ("load average while measuring the controller path",
+         r"was\s+between (?P<low>[\d.]+) and (?P<high>[\d.]+)\. Absolute times are therefore high and noisy \(a ping "
+         r"task took (?P<ping>[\d.]+) s here against\s+(?P<earlier>[\d.]+) s in the per-task section above\)",
+         {"low": "%.1f" % min(loads), "high": "%.1f" % max(loads),
+          "ping": two(rows["ansible.builtin.ping"]["controller"]["task_s"]), "earlier": two(earlier_ping)}),
+        ("repetitions of the per-task section",
+         r"runs as (?P<reps>\d+) separate tasks and as one (?P<items>\d+)-item loop",
+         {"reps": str(report["tasks"]["reps"]), "items": str(report["tasks"]["reps"])}),
+        ("no-op task against ping on both paths",
+         r"A no-op task costs (?P<clow>[\d.]+) to (?P<chigh>[\d.]+) times a ping on the controller path, and "
+         r"(?P<mlow>[\d.]+) to (?P<mhigh>[\d.]+) times a ping on the\s+module path",
+         {"clow": two(min(r["controller"]["task_x_ping"] for r in modules)),
+          "chigh": two(max(r["controller"]["task_x_ping"] for r in modules)),
+          "mlow": "%.1f" % min(r["module"]["task_x_ping"] for r in modules),
+          "mhigh": "%.1f" % max(r["module"]["task_x_ping"] for r in modules)}),
+        ("calls of a looped no-op ram_user item",
+         r"a no-op `ram_user` item makes (?P<controller>[\d.]+) calls on average, against (?P<module>[\d.]+) on the\s+"
+         r"module path",
+         {"controller": "%g" % round(rows["ram_user"]["controller"]["item_calls"], 2),
+          "module": "%g" % round(rows["ram_user"]["module"]["item_calls"], 2)}),
+        ("people in the loop", r"\*\*(?P<heading>\d+) people, one at a time.*?each looped over (?P<users>\d+) people\) on",
+         {"heading": str(report["loop"]["users"]), "users": str(report["loop"]["users"])}),
+        ("the controller path against the module path in the loop",
+         r"makes the loop (?P<low>\d+) to (?P<high>\d+) times faster than the module path\. A no-op person costs "
+         r"(?P<control>[\d.]+)\s+reads on the controller path against (?P<module>[\d.]+) on the module path",
+         {"low": "%d" % min(faster), "high": "%d" % max(faster), "control": two(control["noop"]["reads_per_user"]),
+          "module": two(module["noop"]["reads_per_user"])}),
+        ("the side-by-side account and tasks",
+         r"\*\*Side by side with `ali_ram_user`, (?P<seeds>\d+) users in the account\.\*\* (?P<reps>\w+) separate tasks "
+         r"create a user each, then\s+(?P<again>\w+) no-op tasks",
+         {"seeds": str(report["peer"]["seeded_users"]),
+          "reps": {5: "Five"}.get(report["peer"]["reps"], str(report["peer"]["reps"])),
+          "again": {5: "five"}.get(report["peer"]["reps"], str(report["peer"]["reps"]))}),
+        ("target: no-op ram_user against ping",
+         r"A no-op `ram_user` task at most 0\.25 × a ping task: \*\*(?P<met>\w+)\*\*, (?P<controller>[\d.]+) × "
+         r"\(module path (?P<module>[\d.]+) ×\)",
+         {"met": verdict(user), "controller": two(user["controller"]), "module": two(user["module"])}),
+        ("target: no-op ram_login_profile against ping",
+         r"A no-op `ram_login_profile` task at most 0\.25 × a ping task: \*\*(?P<met>\w+)\*\*, (?P<controller>[\d.]+) × "
+         r"\(module path (?P<module>[\d.]+) ×\)",
+         {"met": verdict(login), "controller": two(login["controller"]), "module": two(login["module"])}),
+        ("target: the no-op loop against the batch engine",
+         r"The (?P<users>\d+)-person loop within 3 × the batch engine, no-op: \*\*(?P<met>\w+)\*\*, (?P<controller>[\d.]+) × "
+         r"\(the runs' own ratios (?P<runs>[\d.,\s]+); module path (?P<module>[\d.]+) ×\)",
+         {"users": str(report["loop"]["users"]), "met": verdict(noop), "controller": two(noop["controller"]),
+          "runs": ", ".join(two(r) for r in noop["controller_runs"]), "module": two(noop["module"])}),
+        ("target: creating the loop's people against the batch engine",
+         r"The (?P<users>\d+)-person loop within 3 × the batch engine, create: \*\*(?P<met>\w+)\*\*, (?P<controller>[\d.]+) × "
+         r"\(the runs' own ratios (?P<runs>[\d.,\s]+), so (?P<within>\d+) runs of (?P<all>\d+) met it; module path "
+         r"(?P<module>[\d.]+) ×\)",
+         {"users": str(report["loop"]["users"]), "met": verdict(create), "controller": two(create["controller"]),
+          "runs": ", ".join(two(r) for r in create["controller_runs"]),
+          "within": str(sum(1 for r in create["controller_runs"] if r <= controller_path.LOOP_TARGET)),
+          "all": str(len(create["controller_runs"])), "module": two(create["module"])}),
+        ("target: ali_ram_user's time per task",
+         r"At most 0\.2 × `ali_ram_user`'s time per task with (?P<seeds>\d+) users: \*\*(?P<met>\w+)\*\*, (?P<create>[\d.]+) × "
+         r"to create a user and (?P<noop>[\d.]+) × for\s+a no-op \(module path (?P<mcreate>[\d.]+) × and "
+         r"(?P<mnoop>[\d.]+) ×\)",
+         {"seeds": str(report["peer"]["seeded_users"]),
+          "met": "met" if peer_create["met"] and peer_noop["met"] else "missed",
+          "create": two(peer_create["controller"]), "noop": two(peer_noop["controller"]),
+          "mcreate": two(peer_create["module"]), "mnoop": two(peer_noop["module"])}),
+        ("API calls per person, loop against batch",
+         r"the per-user modules make\s+(?P<reads>[\d.]+) reads and (?P<writes>[\d.]+) writes per person, one after "
+         r"another .*? while the batch engine makes (?P<breads>[\d.]+) reads and (?P<bwrites>[\d.]+) writes per\s+person",
+         {"reads": two(control["create"]["reads_per_user"]), "writes": two(control["create"]["writes_per_user"]),
+          "breads": two(batch["create"]["reads_per_user"]), "bwrites": two(batch["create"]["writes_per_user"])}),
+        ("duration of the controller-path run",
+         r"The run took (?P<minutes>\d+) minutes; the per-user loop on the module path accounts for (?P<most>most) of it",
+         {"minutes": "%d" % round(sum(section["wall_seconds"] for section in sections) / 60.0),
+          "most": "most" if sum(module[mode]["runs_s"][i] for mode in ("create", "noop")
+                                for i in range(len(module["create"]["runs_s"])))
+          > sum(section["wall_seconds"] for section in sections) / 2.0 else "not most"}),
+    ]
+
+
 FIGURES = {
-    os.path.join("docs", "performance.md"): performance_figures,
+    os.path.join("docs", "performance.md"): lambda: performance_figures() + controller_path_figures(),
     os.path.join("docs", "reliability.md"): reliability_figures,
 }
 
@@ -379,9 +518,10 @@ def generated_tables(lines):
 
 
 def render(kind, source):
-    if kind not in RENDERERS:
-        raise ValueError("unknown table %r (known: %s)" % (kind, ", ".join(sorted(RENDERERS))))
-    return RENDERERS[kind](load(source))
+    renderers = SOURCE_RENDERERS.get(source, RENDERERS)
+    if kind not in renderers:
+        raise ValueError("unknown table %r from %s (known: %s)" % (kind, source, ", ".join(sorted(renderers))))
+    return renderers[kind](load(source))
 
 
 def check_page(page):

@@ -33,6 +33,7 @@ from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiErr
 from ansible_collections.aliyun.ram.plugins.module_utils.normalize import (
     PASSWORD_POLICY_WIRE_NAMES,
     normalize_access_key,
+    normalize_access_key_last_used,
     normalize_group,
     normalize_group_member,
     normalize_login_profile,
@@ -81,6 +82,19 @@ def tag_params(tags: dict[str, str] | None, prefix: str = "Tag") -> dict[str, st
 def repeat_params(name: str, values: Iterable[str]) -> dict[str, str]:
     """``["a", "b"]`` -> ``{name.1: a, name.2: b}``."""
     return dict(("%s.%d" % (name, index), value) for index, value in enumerate(values, start=1))
+
+
+class NewAccessKey:
+    """What CreateAccessKey answered: ``key`` (normalised, no secret) and ``secret``; repr never shows the secret."""
+
+    __slots__ = ("key", "secret")
+
+    def __init__(self, key: dict[str, Any], secret: str) -> None:
+        self.key = key
+        self.secret = secret
+
+    def __repr__(self):
+        return "NewAccessKey(%s)" % self.key.get("access_key_id")
 
 
 def _entity_key(name):
@@ -309,6 +323,22 @@ class RamClient:
     def delete_access_key(self, upn: str, access_key_id: str) -> None:
         self._converging_delete(lambda: self._call("ims", "DeleteAccessKey", UserPrincipalName=upn,
                                                    UserAccessKeyId=access_key_id))
+
+    def create_access_key(self, upn: str) -> NewAccessKey:
+        """A new key and its secret, which no later call can return. Never converged: a retried create that may
+        have reached the server can leave a second key behind, which the caller finds by listing the keys."""
+        raw = self._call("ims", "CreateAccessKey", UserPrincipalName=upn).get("AccessKey") or {}
+        if not raw.get("AccessKeyId") or not raw.get("AccessKeySecret"):
+            raise RamApiError("InvalidResponse", "CreateAccessKey returned no AccessKey", action="CreateAccessKey")
+        return NewAccessKey(normalize_access_key(raw), raw["AccessKeySecret"])
+
+    def update_access_key(self, upn: str, access_key_id: str, status: str) -> None:
+        self._call("ims", "UpdateAccessKey", UserPrincipalName=upn, UserAccessKeyId=access_key_id, Status=status)
+
+    def get_access_key_last_used(self, upn: str, access_key_id: str) -> dict[str, Any]:
+        """``{"last_used_date": str or None, "service_name": str or None}``; None values for a key never used."""
+        answer = self._call("ims", "GetAccessKeyLastUsed", UserPrincipalName=upn, UserAccessKeyId=access_key_id)
+        return normalize_access_key_last_used(answer.get("AccessKeyLastUsed"))
 
     def get_user_mfa_info(self, upn: str) -> dict[str, Any] | None:
         """``None`` when the user or the MFA device does not exist."""

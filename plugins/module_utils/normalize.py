@@ -192,6 +192,12 @@ def normalize_access_key(raw: dict[str, Any] | None) -> dict[str, Any]:
     return _pick(raw, ACCESS_KEY_FIELDS)
 
 
+def normalize_access_key_last_used(raw: dict[str, Any] | None) -> dict[str, Any]:
+    """GetAccessKeyLastUsed: ``last_used_date`` and ``service_name``; an empty value (a key never used) is None."""
+    raw = raw or {}
+    return {"last_used_date": raw.get("LastUsedDate") or None, "service_name": raw.get("ServiceName") or None}
+
+
 def normalize_mfa_info(raw: dict[str, Any] | None) -> dict[str, Any]:
     """GetUserMFAInfo: ``is_mfa_enabled``, ``serial_number``, ``device_type``."""
     raw = raw or {}

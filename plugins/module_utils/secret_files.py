@@ -277,3 +277,64 @@ class PasswordVault:
     def promote(self, upn: str) -> str:
         """After CreateLoginProfile: the pending file becomes the password file."""
         return self.files.rename(self.pending_name_for(upn), self.name_for(upn))
+
+
+ACCESS_KEY_SUFFIX = ".credentials"
+# Written just before CreateAccessKey and removed once the new secret is delivered. It names the keys the user had
+# before, so the next run can tell a key whose secret an interrupted run never delivered. It holds no secret.
+ACCESS_KEY_PENDING_SUFFIX = ".accesskey.pending"
+
+
+def credentials_file_text(access_key_id: str, secret: str) -> str:
+    """The INI credentials file of Alibaba's tools (``ALIBABA_CLOUD_CREDENTIALS_FILE``): usable as it is."""
+    return "[default]\ntype = access_key\naccess_key_id = %s\naccess_key_secret = %s\n" % (access_key_id, secret)
+
+
+class KeyVault:
+    """New AccessKey secrets: ``<directory>/<upn>.<access key id>.credentials``, plus the pending marker of a create."""
+
+    def __init__(self, directory: str, option: str = "secret_dir") -> None:
+        self.files = SecretDirectory(directory, option)
+
+    @property
+    def directory(self) -> str:
+        return self.files.path
+
+    @staticmethod
+    def name_for(upn: str, access_key_id: str) -> str:
+        return "%s.%s%s" % (upn, access_key_id, ACCESS_KEY_SUFFIX)
+
+    @staticmethod
+    def pending_name_for(upn: str) -> str:
+        return upn + ACCESS_KEY_PENDING_SUFFIX
+
+    def check(self) -> None:
+        self.files.check()
+
+    def prepare(self) -> None:
+        self.files.open()
+
+    def close(self) -> None:
+        self.files.close()
+
+    def has_secret_file(self, upn: str, access_key_id: str) -> bool:
+        return self.files.exists(self.name_for(upn, access_key_id))
+
+    def pending_keys_before(self, upn: str) -> list[str] | None:
+        """The key IDs the user had when an interrupted create began, or None when no create is pending."""
+        text = self.files.read(self.pending_name_for(upn))
+        if text is None:
+            return None
+        return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+    def begin_create(self, upn: str, existing_ids: list[str]) -> None:
+        """Before CreateAccessKey: remember which keys existed (replacing the marker of an earlier attempt)."""
+        self.files.remove(self.pending_name_for(upn))
+        self.files.create(self.pending_name_for(upn), "# keys of %s before CreateAccessKey\n%s" % (
+            upn, "".join(key_id + "\n" for key_id in existing_ids)))
+
+    def end_create(self, upn: str) -> None:
+        self.files.remove(self.pending_name_for(upn))
+
+    def write_secret(self, upn: str, access_key_id: str, secret: str) -> str:
+        return self.files.create(self.name_for(upn, access_key_id), credentials_file_text(access_key_id, secret))

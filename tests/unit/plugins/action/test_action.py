@@ -14,9 +14,8 @@ import pytest
 
 from ansible_collections.aliyun.ram.plugins.modules import ram_user
 
-MODULE_NAMES = ("ram_group", "ram_login_profile", "ram_login_profile_info", "ram_password_policy", "ram_user",
-                "ram_user_baseline", "ram_user_info")
 PLUGINS = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "plugins"))
+MODULE_NAMES = tuple(sorted(n[:-3] for n in os.listdir(os.path.join(PLUGINS, "modules")) if n.startswith("ram_")))
 
 
 class Connection:

@@ -41,6 +41,7 @@ SECRET_SUFFIXES = ("_password", "_secret", "_token")
 # Names the rule above would take for secrets, and why they are not.
 NOT_SECRETS = {
     "update_password": "when to set the password: the choice always/on_create, never the password",
+    "return_secret": "a flag: whether ram_access_key returns a new key's secret, never the secret",
 }
 MENTIONS_A_SECRET = re.compile(r"password|secret|token", re.IGNORECASE)
 

@@ -366,6 +366,8 @@ def _finish(client, planner, keys, undelivered, delivery, need_new, check_mode, 
     target = client if delivery is None else _DeliveringClient(client, delivery, [k["access_key_id"] for k in keys], moment)
     after = reconcile(target, plan, check_mode, predict=lambda: predicted_keys(keys, planner, need_new),
                       reread=lambda: _sorted_keys(client.list_access_keys(upn)))
+    if after is not None and plan.changed and not check_mode:
+        plan.after = _diff_view(after)  # the real IDs, where check mode can only say "(new key)"
     extra_actions = delivery.extra_actions if delivery else []
     result = task_result(plan, "access_keys", [key_view(key, moment) for key in after or []], diff,
                          header=upn, user_principal_name=upn,

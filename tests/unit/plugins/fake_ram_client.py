@@ -15,9 +15,10 @@ What it models
   missing Email/MobilePhone), tags, groups and memberships (5 groups per user), system and custom policies attached
   to users (20 System / 10 Custom) and groups, login profiles (with the password sent, PasswordStatus and the
   InitialPasswordAge expiry), the password policy (SetPasswordPolicy resets omitted fields to their defaults) and
-  the check of a new password against it, AccessKeys (2 per user), virtual MFA devices, and what people and the
-  platform do to a user (``person_change_password``, ``person_bind_mfa``, ``person_login``, ``idle_disable``,
-  ``freeze``, ``unfreeze``), as the emulator's ``/_emulator/people/*`` paths do.
+  the check of a new password against it, AccessKeys (2 per user; created with a secret, activated and deactivated,
+  their last use), virtual MFA devices, and what people and the platform do to a user (``person_change_password``,
+  ``person_bind_mfa``, ``person_login``, ``idle_disable``, ``freeze``, ``unfreeze``) or to a key (``use_key``,
+  ``age_key``), as the emulator's ``/_emulator/people/*`` and ``/_emulator/keys/*`` paths do.
 What it does not: paging, retries, replication lag, STS, policy versions or documents.
 
 For tests
@@ -30,6 +31,9 @@ For tests
     makes the first ``n`` calls of a method wait for each other (a barrier), so n calls are in flight at once.
   * ``latency``: seconds every call takes; ``active`` and ``peak`` count the calls in flight, ``threads`` names the
     threads that called.
+  * ``access_key_secrets``: the secret of every key created through ``create_access_key`` (by its ID);
+    ``lost_creates``: how many of the next ``create_access_key`` calls first leave a key whose answer was lost, as
+    a create the transport retried after its first attempt had reached the server.
   * Thread-safe: the batch engine shares one client between its workers.
 """
 
@@ -43,11 +47,12 @@ import functools
 import inspect
 import itertools
 import re
+import secrets
 import string
 import threading
 import time
 
-from ansible_collections.aliyun.ram.plugins.module_utils.api import PASSWORD_POLICY_FIELDS
+from ansible_collections.aliyun.ram.plugins.module_utils.api import PASSWORD_POLICY_FIELDS, NewAccessKey
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, ValidationError
 
 DOMAIN = "corp.onaliyun.com"
@@ -73,6 +78,8 @@ MAX_ACCESS_KEYS_PER_USER = 2
 MAX_POLICIES_PER_USER = {"System": 20, "Custom": 10}
 MAX_POLICIES_PER_GROUP = {"System": 20, "Custom": 10}
 MAX_TAGS_PER_USER = 20
+ACCESS_KEY_SECRET_LENGTH = 30   # the emulator's
+DAY = 86400
 
 INTEGER_RE = re.compile(r"-?[0-9]+")
 NAME_RE = re.compile(r"[A-Za-z0-9._-]+")
@@ -91,6 +98,8 @@ ACTIONS = {
     "remove_user_from_group": "RemoveUserFromGroup", "list_policies_for_user": "ListPoliciesForUser",
     "attach_policy_to_user": "AttachPolicyToUser", "detach_policy_from_user": "DetachPolicyFromUser",
     "get_policy": "GetPolicy", "list_access_keys": "ListAccessKeys", "delete_access_key": "DeleteAccessKey",
+    "create_access_key": "CreateAccessKey", "update_access_key": "UpdateAccessKey",
+    "get_access_key_last_used": "GetAccessKeyLastUsed",
     "get_user_mfa_info": "GetUserMFAInfo", "unbind_mfa_device": "UnbindMFADevice",
     "get_login_profile": "GetLoginProfile", "create_login_profile": "CreateLoginProfile",
     "update_login_profile": "UpdateLoginProfile", "delete_login_profile": "DeleteLoginProfile",
@@ -233,6 +242,9 @@ class FakeRamClient:
         self.login_profiles = {}    # upn -> status, password_reset_required, mfa_bind_required, dates, ...
         self.passwords = {}         # upn -> the password last set (sent by an administrator or chosen by the person)
         self.access_keys = {}       # upn -> [access key dicts] in creation order
+        self.access_key_secrets = {}  # access key id -> its secret (keys made by create_access_key)
+        self.key_last_used = {}     # access key id -> {"last_used_date", "service_name"} once used
+        self.lost_creates = 0
         self.mfa_devices = {}       # upn -> serial number
         self.password_policy = dict(DEFAULT_PASSWORD_POLICY, **(password_policy or {}))
         for name in system_policies:
@@ -663,16 +675,70 @@ class FakeRamClient:
 
     @api
     def list_access_keys(self, upn):
-        return [dict(key) for key in self.access_keys.get(self._user_key(upn), [])]
+        keys = self.access_keys.get(self._user_key(upn), [])
+        # the emulator lists by CreateDate (a stable sort: creation order among equal dates)
+        return [dict(key) for key in sorted(keys, key=lambda key: key["create_date"])]
+
+    def _access_key(self, upn, access_key_id):
+        """The user's key ``access_key_id``: the ID is checked first, then the user, then the key (the emulator's order)."""
+        if not access_key_id:
+            _refuse("MissingParameter.UserAccessKeyId")
+        for key in self.access_keys.get(self._user_key(upn), []):
+            if key["access_key_id"] == access_key_id:
+                return key
+        _refuse("EntityNotExist.User.AccessKey")
 
     @api
     def delete_access_key(self, upn, access_key_id):
-        keys = self.access_keys.get(self._user_key(upn), [])
-        for key in keys:
-            if key["access_key_id"] == access_key_id:
-                keys.remove(key)
-                return
-        _refuse("EntityNotExist.User.AccessKey")
+        key = self._access_key(upn, access_key_id)
+        self.access_keys[self._user_key(upn)].remove(key)
+        self.access_key_secrets.pop(access_key_id, None)
+        self.key_last_used.pop(access_key_id, None)
+
+    def _new_access_key(self, upn, access_key_id=None):
+        key = self._user_key(upn)
+        keys = self.access_keys.setdefault(key, [])
+        if len(keys) >= MAX_ACCESS_KEYS_PER_USER:
+            _refuse("LimitExceeded.User.AccessKey")
+        now = self._now()
+        keys.append({"access_key_id": access_key_id or "LTAI5t%s" % self._new_id(), "status": "Active",
+                     "create_date": now, "update_date": now})
+        return keys[-1]
+
+    @api
+    def create_access_key(self, upn):
+        if self.lost_creates:
+            # a first attempt reached the server and its answer was lost; the retry below makes a second key
+            self.lost_creates -= 1
+            lost = self._new_access_key(upn)
+            self.access_key_secrets[lost["access_key_id"]] = self._new_secret()
+        key = self._new_access_key(upn)
+        secret = self._new_secret()
+        self.access_key_secrets[key["access_key_id"]] = secret
+        # CreateAccessKey answers AccessKeyId, AccessKeySecret, Status and CreateDate (no UpdateDate)
+        return NewAccessKey(dict(key, update_date=None), secret)
+
+    @staticmethod
+    def _new_secret():
+        return "".join(secrets.choice(string.ascii_letters + string.digits) for _dummy in range(ACCESS_KEY_SECRET_LENGTH))
+
+    @api
+    def update_access_key(self, upn, access_key_id, status):
+        if not access_key_id:
+            _refuse("MissingParameter.UserAccessKeyId")
+        if not status:
+            _refuse("MissingParameter.Status")
+        if status not in ("Active", "Inactive"):
+            _refuse("InvalidParameter.Status")
+        key = self._access_key(upn, access_key_id)
+        key["status"] = status
+        key["update_date"] = self._now()
+
+    @api
+    def get_access_key_last_used(self, upn, access_key_id):
+        self._access_key(upn, access_key_id)
+        last = self.key_last_used.get(access_key_id) or {}
+        return {"last_used_date": last.get("last_used_date"), "service_name": last.get("service_name")}
 
     @api
     def get_user_mfa_info(self, upn):
@@ -954,16 +1020,7 @@ class FakeRamClient:
 
     def add_access_key(self, upn, access_key_id=None):
         """A new AccessKey of the user (at most 2, LimitExceeded.User.AccessKey); returns its id."""
-        def add():
-            key = self._user_key(upn)
-            keys = self.access_keys.setdefault(key, [])
-            if len(keys) >= MAX_ACCESS_KEYS_PER_USER:
-                _refuse("LimitExceeded.User.AccessKey")
-            now = self._now()
-            keys.append({"access_key_id": access_key_id or "LTAI5t%s" % self._new_id(), "status": "Active",
-                         "create_date": now, "update_date": now})
-            return keys[-1]["access_key_id"]
-        return self._seed(add)
+        return self._seed(lambda: self._new_access_key(upn, access_key_id)["access_key_id"])
 
     # ================================================================ people and the platform (the emulator's people paths)
 
@@ -1038,6 +1095,45 @@ class FakeRamClient:
     def unfreeze(self, upn):
         with self.lock:
             self.users[self._person(upn)]["status"] = "active"
+
+    # ---------------------------------------------------------------- what programs and time do to an AccessKey
+
+    def _any_access_key(self, access_key_id):
+        for keys in self.access_keys.values():
+            for key in keys:
+                if key["access_key_id"] == access_key_id:
+                    return key
+        raise PersonRefused(404, "the AccessKey %s does not exist" % access_key_id)
+
+    @staticmethod
+    def _whole_days(value, field, low):
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise PersonRefused(400, '"%s" must be a whole number of days, at least %d' % (field, low))
+        return value
+
+    def use_key(self, access_key_id, service="ecs", days_ago=0):
+        """A program signs a request with the key ``days_ago`` days ago: GetAccessKeyLastUsed then reports it.
+
+        An unknown key (404), a disabled key (409) or bad values (400) raise :class:`PersonRefused`."""
+        with self.lock:
+            key = self._any_access_key(access_key_id)
+            if not isinstance(service, str) or not service:
+                raise PersonRefused(400, '"service" must be a product code such as "ecs"')
+            days_ago = self._whole_days(days_ago, "days_ago", 0)
+            if key["status"] != "Active":
+                raise PersonRefused(409, "the AccessKey %s is %s: a disabled key cannot be used" % (access_key_id, key["status"]))
+            self.key_last_used[access_key_id] = {"last_used_date": _iso(self.clock() - days_ago * DAY),
+                                                 "service_name": service}
+
+    def age_key(self, access_key_id, days):
+        """The key was created, last changed and last used ``days`` (1 or more) days earlier than recorded."""
+        with self.lock:
+            key = self._any_access_key(access_key_id)
+            days = self._whole_days(days, "days", 1)
+            for holder, field in ((key, "create_date"), (key, "update_date"),
+                                  (self.key_last_used.get(access_key_id) or {}, "last_used_date")):
+                if holder.get(field):
+                    holder[field] = _iso(_epoch(holder[field]) - days * DAY)
 
     # ================================================================ queries for assertions
 

@@ -25,6 +25,7 @@ import time
 
 import pytest
 
+from ansible_collections.aliyun.ram.plugins.module_utils.api import NewAccessKey
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, ValidationError
 from ansible_collections.aliyun.ram.tests.unit.plugins.fake_ram_client import (
     DEFAULT_PASSWORD_POLICY,
@@ -72,6 +73,13 @@ class FakeWorld:
     def create_policy(self, name, description):
         self.fake.add_policy(name, "Custom", description)
 
+    def key(self, action, access_key_id, **details):
+        try:
+            getattr(self.fake, action)(access_key_id, **details)
+        except PersonRefused as refusal:
+            return refusal.status
+        return 200
+
     def person(self, action, user, **details):
         doing = {"login": self.fake.person_login, "change_password": self.fake.person_change_password,
                  "bind_mfa": self.fake.person_bind_mfa, "idle_disable": self.fake.idle_disable,
@@ -97,6 +105,17 @@ class EmulatorWorld:
         self.client.transport.call("ram", "CreatePolicy", {"PolicyName": name, "PolicyDocument": POLICY_DOCUMENT,
                                                            "Description": description})
 
+    def key(self, action, access_key_id, **details):
+        """``use_key`` (POST /_emulator/people/use_key) or ``age_key`` (POST /_emulator/keys/age): the HTTP status."""
+        try:
+            getattr(self.handle, action)(access_key_id, **details)
+        except Exception as error:  # the client's AdminError
+            status = getattr(error, "status", None)
+            if status is None:
+                raise
+            return status
+        return 200
+
     def person(self, action, user, **details):
         return self.handle.people(action, dict(details, user=user))[0]
 
@@ -116,6 +135,8 @@ class Side:
     def world(self, action, *args, **kwargs):
         if action in ("create_access_key", "create_policy"):
             return self._step(action, getattr(self._world, action), args, kwargs)
+        if action in ("use_key", "age_key"):
+            return self._step(action, self._world.key, (action,) + args, kwargs)
         return self._step("person " + action, self._world.person, (action,) + args, kwargs)
 
     def _step(self, label, function, args, kwargs):
@@ -128,6 +149,10 @@ class Side:
             self.record.append((label, "refused before any call", exc.option, exc.rule))
             return None
         shown = {"access_key_id": value} if label == "create_access_key" else value
+        if isinstance(value, NewAccessKey):
+            # the secret is the service's to choose: its length and alphabet are compared, and that it is no ID
+            shown = {"key": value.key, "secret_length": len(value.secret), "secret_alphanumeric": value.secret.isalnum(),
+                     "secret_is_the_id": value.secret == value.key.get("access_key_id")}
         self.record.append((label, "ok", normalised(shown)))
         return value
 
@@ -417,6 +442,75 @@ def access_keys_listed_and_deleted(api):
     api("delete_access_key", upn("kim"), first)
     api("delete_access_key", upn("nobody"), second)
     api("list_access_keys", upn("kim"))
+
+
+def key_id(new_key):
+    """The ID of a NewAccessKey (None when the create was refused)."""
+    return new_key.key["access_key_id"] if new_key is not None else None
+
+
+@scenario()
+def access_keys_created_to_the_limit_updated_and_deleted(api):
+    api("create_user", upn("ava"), "Ava")
+    api("create_user", upn("bo"), "Bo")
+    first = key_id(api("create_access_key", upn("ava")))
+    api("create_access_key", upn("nobody"))
+    api("create_access_key", "ava@" + FOREIGN)
+    second = key_id(api("create_access_key", upn("ava")))
+    api("create_access_key", upn("ava"))                     # a third: LimitExceeded.User.AccessKey
+    other = key_id(api("create_access_key", upn("bo")))
+    api("list_access_keys", upn("ava"))
+    api("update_access_key", upn("ava"), first, "Inactive")
+    api("update_access_key", upn("ava"), first, "Inactive")  # already Inactive: accepted again
+    api("update_access_key", upn("ava"), first, "Disabled")
+    api("update_access_key", upn("ava"), first, "inactive")
+    api("update_access_key", upn("ava"), first, "")
+    api("update_access_key", upn("ava"), "", "Active")
+    api("update_access_key", upn("ava"), "LTAI5tNoSuchKey0000000000", "Active")
+    api("update_access_key", upn("ava"), other, "Inactive")  # bo's key is not ava's
+    api("update_access_key", upn("nobody"), first, "Active")
+    api("update_access_key", upn("nobody"), first, "Bogus")  # the status is checked before the user
+    api("list_access_keys", upn("ava"))
+    api("update_access_key", upn("ava"), first, "Active")
+    api("delete_access_key", upn("ava"), other)
+    api("delete_access_key", upn("ava"), "")
+    api("delete_access_key", upn("ava"), second)
+    api("create_access_key", upn("ava"))                     # a slot is free again
+    api("update_access_key", upn("ava"), second, "Active")
+    api("list_access_keys", upn("ava"))
+    api("list_access_keys", upn("bo"))
+
+
+@scenario()
+def access_keys_last_use_and_age(api):
+    api("create_user", upn("uma"), "Uma")
+    used = key_id(api("create_access_key", upn("uma")))
+    idle = key_id(api("create_access_key", upn("uma")))
+    api("get_access_key_last_used", upn("uma"), used)        # never used
+    api.world("use_key", used, service="ecs", days_ago=3)
+    api("get_access_key_last_used", upn("uma"), used)
+    api.world("use_key", used, service="oss")                # the latest use replaces the last one
+    api("get_access_key_last_used", upn("uma"), used)
+    api("get_access_key_last_used", upn("uma"), idle)
+    api("get_access_key_last_used", upn("uma"), "LTAI5tNoSuchKey0000000000")
+    api("get_access_key_last_used", upn("uma"), "")
+    api("get_access_key_last_used", upn("nobody"), used)
+    api.world("use_key", "LTAI5tNoSuchKey0000000000")
+    api.world("use_key", used, days_ago=-1)
+    api.world("use_key", used, service="")
+    api.world("age_key", idle, days=10)                      # the older key is listed first
+    api.world("age_key", used, days=2)
+    api.world("age_key", used, days=0)
+    api.world("age_key", "LTAI5tNoSuchKey0000000000", days=1)
+    api("list_access_keys", upn("uma"))
+    api("get_access_key_last_used", upn("uma"), used)
+    api("update_access_key", upn("uma"), used, "Inactive")
+    api.world("use_key", used)                               # a disabled key cannot sign
+    api("get_access_key_last_used", upn("uma"), used)
+    api("delete_access_key", upn("uma"), used)
+    api("delete_access_key", upn("uma"), used)
+    api("get_access_key_last_used", upn("uma"), used)
+    api("list_access_keys", upn("uma"))
 
 
 @scenario()

@@ -18,8 +18,21 @@ existence, the password policy) are asked once per run, through
 :class:`SharedLookups`.
 
 Generated initial passwords exist only inside a plan step and in a file under
-``password_dir`` (mode 0600) written after the login profile was created.
-They never appear in results, diffs, warnings or errors.
+``password_dir`` (mode 0600) written after the login profile was created, or,
+with ``return_passwords``, in that user's result (``initial_password``) and
+nowhere else. They never appear in diffs, warnings or errors.
+
+Programmatic users (``access_key: true``, or ``programmatic: true``, which
+also means no console login unless the entry asks for one) end with exactly
+one active AccessKey: the one-active-key mode of ``ram_access_key``, planned
+by the same code (``access_key.py``: ``KeyPlanner``, ``plan_one_active_key``,
+``KeyDelivery``). A new key's secret goes to an owner-only file in
+``secret_dir`` or, with ``return_secrets``, into the result.
+
+Offboarding (``state: absent``) deactivates the user's active keys and, with
+``delete_users``, deletes them, under the last-use guard: a key used within
+``protect_used_within_days`` days is kept (unless ``force_key_removal``) and
+reported; a user whose key is kept is disabled instead of deleted.
 
 People use what the baseline gives them: they change their initial password
 (the service then clears ``PasswordResetRequired``), bind MFA, and go idle
@@ -38,12 +51,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Iterable
 
+from ansible_collections.aliyun.ram.plugins.module_utils import access_key as key_reconciler
 from ansible_collections.aliyun.ram.plugins.module_utils import login_profile as profile_reconciler
 from ansible_collections.aliyun.ram.plugins.module_utils import user as user_reconciler
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, RamError, ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.password import generate_password, password_violations
 from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan
-from ansible_collections.aliyun.ram.plugins.module_utils.secret_files import PasswordVault
+from ansible_collections.aliyun.ram.plugins.module_utils.secret_files import KeyVault, PasswordVault
 from ansible_collections.aliyun.ram.plugins.module_utils.validation import user_name_of
 
 if TYPE_CHECKING:
@@ -60,6 +74,7 @@ MAX_CONCURRENCY_LIMIT = 64
 # still the initial one.
 PENDING_PROOF_WINDOW = (-300, 900)
 PROFILE_FIELD_PREFIX = "login_profile."
+KEYS_FIELD = "access_keys"
 REDACTED = "********"
 
 
@@ -72,7 +87,11 @@ class BatchOptions:
                  purge_tags: bool = False, delete_users: bool = False, password_dir: str | None = None,
                  max_concurrency: int | None = DEFAULT_MAX_CONCURRENCY, known_groups: Iterable[str] | None = None,
                  enforce_login_flags: str | None = "on_create", enable_disabled_logins: bool = False,
-                 default_console_login: bool | None = None) -> None:
+                 default_console_login: bool | None = None, return_passwords: bool = False,
+                 secret_dir: str | None = None, return_secrets: bool = False, rotate_after_days: int | None = None,
+                 delete_inactive_after_days: int | None = None,
+                 protect_used_within_days: int | None = key_reconciler.DEFAULT_PROTECT_USED_WITHIN_DAYS,
+                 force_key_removal: bool = False) -> None:
         self.mfa_bind_required = mfa_bind_required
         self.password_reset_required = password_reset_required
         self.enforce_login_flags = enforce_login_flags or "on_create"
@@ -89,16 +108,51 @@ class BatchOptions:
         self.password_dir = password_dir
         self.max_concurrency = max_concurrency
         self.known_groups = list(known_groups or [])
+        # generated initial passwords go to the result instead of password_dir
+        self.return_passwords = bool(return_passwords)
+        # AccessKeys: where new secrets go (or the result), rotation, and the last-use guard
+        self.secret_dir = secret_dir
+        self.return_secrets = bool(return_secrets)
+        self.rotate_after_days = rotate_after_days
+        self.delete_inactive_after_days = delete_inactive_after_days
+        self.protect_used_within_days = (key_reconciler.DEFAULT_PROTECT_USED_WITHIN_DAYS
+                                         if protect_used_within_days is None else protect_used_within_days)
+        self.force_key_removal = bool(force_key_removal)
+
+    def key_params(self) -> dict[str, Any]:
+        """These options in ram_access_key's shape (one-active-key mode), for access_key.py's planner and delivery."""
+        return {"rotate_after_days": self.rotate_after_days,
+                "delete_inactive_after_days": self.delete_inactive_after_days,
+                "protect_used_within_days": self.protect_used_within_days, "force": self.force_key_removal,
+                "secret_dir": self.secret_dir or key_reconciler.DEFAULT_SECRET_DIR,
+                "return_secret": self.return_secrets}
+
+
+def _check_days(option, value, minimum):
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValidationError(option, "must be a whole number of days, %d or more (got %r)" % (minimum, value))
+
+
+def check_options(options: BatchOptions) -> None:
+    """The run-wide rules; raise :class:`ValidationError` before any API call."""
+    if options.enforce_login_flags not in profile_reconciler.ENFORCE_FLAGS_CHOICES:
+        raise ValidationError("enforce_login_flags", "must be one of %s" % ", ".join(profile_reconciler.ENFORCE_FLAGS_CHOICES))
+    _check_days("rotate_after_days", options.rotate_after_days, 1)
+    _check_days("delete_inactive_after_days", options.delete_inactive_after_days, 0)
+    _check_days("protect_used_within_days", options.protect_used_within_days, 0)
 
 
 class UserSpec:
     """One entry of ``users`` with the defaults merged in and every local rule checked."""
 
-    __slots__ = ("index", "name", "state", "console_login", "password", "params", "login_flags", "enforce_login_flags")
+    __slots__ = ("index", "name", "state", "console_login", "password", "params", "login_flags", "enforce_login_flags",
+                 "access_key")
 
     def __init__(self, index: int, name: str, state: str, console_login: bool | None, password: str | None,
                  params: dict[str, Any], login_flags: dict[str, bool] | None = None,
-                 enforce_login_flags: str = "on_create") -> None:
+                 enforce_login_flags: str = "on_create", access_key: bool = False) -> None:
         self.index = index
         self.name = name
         self.state = state
@@ -109,6 +163,8 @@ class UserSpec:
         # mfa_bind_required / password_reset_required for this user (defaults merged in)
         self.login_flags = dict(login_flags or {})
         self.enforce_login_flags = enforce_login_flags
+        # the user ends with exactly one active AccessKey (present users only)
+        self.access_key = bool(access_key) and state == "present"
 
     def __repr__(self):
         # never the password
@@ -118,6 +174,10 @@ class UserSpec:
     def needs_password_file(self) -> bool:
         """True when a console login without a given password is asked for (a password may be generated)."""
         return self.state == "present" and self.console_login is True and not self.password
+
+    def needs_password_vault(self, options: BatchOptions) -> bool:
+        """True when a generated password would go to a file in ``password_dir`` (not the result)."""
+        return self.needs_password_file and not options.return_passwords
 
 
 # ---------------------------------------------------------------------------- input
@@ -159,11 +219,18 @@ def build_spec(index: int, entry: Any, options: BatchOptions) -> UserSpec:
         raise ValidationError("%s.password" % where, "must not be empty")
     if password and console_login is False:
         raise ValidationError("%s.password" % where, "a password needs a console login, but console_login is false")
+    access_key, programmatic = entry.get("access_key"), entry.get("programmatic")
+    for flag, value in (("access_key", access_key), ("programmatic", programmatic)):
+        if value is not None and not isinstance(value, bool):
+            raise ValidationError("%s.%s" % (where, flag), "must be true or false")
+    if programmatic and access_key is False:
+        raise ValidationError("%s.access_key" % where, "a programmatic user has an access key, but access_key is false")
     if password and console_login is None:
         # a password is only useful for a console login
         console_login = True
     if console_login is None:
-        console_login = options.default_console_login
+        # a program needs no console login unless the entry asks for one
+        console_login = False if programmatic else options.default_console_login
     login_flags = {}
     for flag in LOGIN_FLAGS:
         value = entry.get(flag)
@@ -187,15 +254,15 @@ def build_spec(index: int, entry: Any, options: BatchOptions) -> UserSpec:
         user_reconciler.validate_user_params(params)
     except ValidationError as exc:
         raise ValidationError("%s.%s" % (where, exc.option), exc.rule)
-    return UserSpec(index, name, state, console_login, password, params, login_flags, enforce)
+    return UserSpec(index, name, state, console_login, password, params, login_flags, enforce,
+                    access_key=bool(access_key or programmatic))
 
 
 def build_specs(entries: Any, options: BatchOptions) -> list[UserSpec]:
     """Every entry checked before any API call; a user listed twice is refused."""
     if not isinstance(entries, list):
         raise ValidationError("users", "must be a list")
-    if options.enforce_login_flags not in profile_reconciler.ENFORCE_FLAGS_CHOICES:
-        raise ValidationError("enforce_login_flags", "must be one of %s" % ", ".join(profile_reconciler.ENFORCE_FLAGS_CHOICES))
+    check_options(options)
     specs = []
     seen: dict[str, int] = {}
     for index, entry in enumerate(entries):
@@ -205,8 +272,8 @@ def build_specs(entries: Any, options: BatchOptions) -> list[UserSpec]:
             raise ValidationError("users", "%s is listed twice (entries %d and %d)" % (spec.name, seen[key], index))
         seen[key] = index
         specs.append(spec)
-    if options.password_dir is None and any(spec.needs_password_file for spec in specs):
-        needing = [spec.name for spec in specs if spec.needs_password_file]
+    if options.password_dir is None and any(spec.needs_password_vault(options) for spec in specs):
+        needing = [spec.name for spec in specs if spec.needs_password_vault(options)]
         raise ValidationError(
             "password_dir", "required because %s %s for a console login without a password "
             "(a generated initial password is written there)" % (_list_names(needing), "asks" if len(needing) == 1 else "ask"))
@@ -300,6 +367,14 @@ class UserOutcome:
         self.recovery_warning: str | None = None
         # an existing console login that is disabled (by an admin or for inactivity) and left so
         self.login_left_disabled = False
+        # return_passwords: the generated password once its console login exists (the result's initial_password)
+        self.returned_password: str | None = None
+        # AccessKeys: the planner (its protected keys), the delivery of a new secret, the keys before the run
+        self.key_planner: key_reconciler.KeyPlanner | None = None
+        self.key_delivery: key_reconciler.KeyDelivery | None = None
+        self.key_ids_before: list[str] = []
+        # offboarding: the user is kept (disabled) because the guard kept one of its keys
+        self.deletion_blocked = False
 
     @property
     def changed(self) -> bool:
@@ -325,6 +400,14 @@ class UserOutcome:
             result["password_file"] = password_file
         if self.login_left_disabled:
             result["console_login_disabled"] = True
+        if self.returned_password is not None and self.error is None:
+            result["initial_password"] = self.returned_password
+        if self.key_planner is not None:
+            result["protected_keys"] = list(self.key_planner.protected)
+        if self.key_delivery is not None and self.key_delivery.delivered is not None:
+            result["created_key"] = dict(self.key_delivery.delivered)
+        if self.deletion_blocked:
+            result["deletion_blocked"] = True
         if self.error is not None:
             result["error"] = self.error
         return result
@@ -343,7 +426,15 @@ class BatchRun:
         self.specs = specs
         self.options = options
         self.check_mode = check_mode
-        self.vault = PasswordVault(options.password_dir) if options.password_dir is not None else None
+        self.vault = None
+        if options.password_dir is not None and not options.return_passwords:
+            self.vault = PasswordVault(options.password_dir)
+        # one directory for every new AccessKey secret (and the marker of a create), opened once per run
+        self.key_params = options.key_params()
+        self.key_vault = None
+        if any(spec.access_key for spec in specs):
+            self.key_vault = KeyVault(self.key_params["secret_dir"], option="secret_dir")
+        self.now = key_reconciler.utc_now()
 
     # -- planning ---------------------------------------------------------------
 
@@ -361,8 +452,61 @@ class BatchRun:
             if current is not None:
                 profile_current = profile_reconciler.read_login_profile(self.client, outcome.upn, user_exists=True)
             profile_plan = self._plan_console_login(outcome, profile_current)
+        key_plan = self._plan_one_active_key(outcome, current) if spec.access_key else None
         outcome.action = "created" if current is None else "updated"
-        return self._combine(user_plan, profile_plan)
+        return self._combine(user_plan, profile_plan, key_plan)
+
+    # -- access keys ------------------------------------------------------------
+
+    def _list_keys(self, upn):
+        return sorted(self.client.list_access_keys(upn),
+                      key=lambda key: (key.get("create_date") or "", key.get("access_key_id") or ""))
+
+    def _key_planner(self, outcome):
+        outcome.key_planner = key_reconciler.KeyPlanner(self.client, outcome.upn, self.key_params, self.now)
+        return outcome.key_planner
+
+    def _key_plan(self, planner, keys, need_new=False):
+        """The planner's steps with the before/after view of the keys (IDs and status; never a secret)."""
+        plan = planner.plan
+        plan.before = {KEYS_FIELD: _keys_view(keys)}
+        plan.after = {KEYS_FIELD: _keys_view(key_reconciler.predicted_keys(keys, planner, need_new))}
+        plan.changed_fields = [KEYS_FIELD] if plan.changed_fields else []
+        return plan
+
+    def _plan_one_active_key(self, outcome, current):
+        """ram_access_key's one-active-key mode for this user; a new user has no key to list yet."""
+        upn = outcome.upn
+        keys = self._list_keys(upn) if current is not None else []
+        planner = self._key_planner(outcome)
+        delivery = key_reconciler.KeyDelivery(upn, self.key_params)
+        # the run's vault, opened (or checked) once before the workers start
+        delivery.vault = self.key_vault
+        outcome.key_delivery = delivery
+        outcome.key_ids_before = [key["access_key_id"] for key in keys]
+        undelivered = delivery.undelivered(keys)
+        if undelivered:
+            planner.plan.warnings.append(
+                "%d access key(s) created by an interrupted run whose secret was never delivered (%s); the ones not "
+                "protected as recently used %s removed" % (len(undelivered), ", ".join(k["access_key_id"] for k in undelivered),
+                                                           "would be" if self.check_mode else "are"))
+        need_new = key_reconciler.plan_one_active_key(planner, keys, undelivered, self.key_params)
+        if need_new:
+            planner.plan.add("create_access_key", "create access key for %s" % upn, upn=upn)
+            planner.plan.note_change(KEYS_FIELD)
+        key_reconciler.plan_extra_active_keys(planner, keys, need_new)
+        return self._key_plan(planner, keys, need_new)
+
+    def _plan_key_offboarding(self, outcome, delete):
+        """Deactivate (and, with ``delete``, delete) every key of an offboarded user, under the last-use guard."""
+        keys = self._list_keys(outcome.upn)
+        planner = self._key_planner(outcome)
+        for key in keys:
+            if delete:
+                planner.delete(key)
+            elif key.get("status") == "Active":
+                planner.deactivate(key)
+        return self._key_plan(planner, keys)
 
     def _plan_console_login(self, outcome, profile_current):
         spec = outcome.spec
@@ -381,10 +525,14 @@ class BatchRun:
             if spec.password:
                 desired["password"] = spec.password
             else:
-                outcome.generated_password = self._reusable_pending(outcome, policy) or \
-                    generate_password(policy, user_name=outcome.upn)
+                if self.vault is None:
+                    # return_passwords: the result carries it, no file is written
+                    outcome.generated_password = generate_password(policy, user_name=outcome.upn)
+                else:
+                    outcome.generated_password = self._reusable_pending(outcome, policy) or \
+                        generate_password(policy, user_name=outcome.upn)
+                    outcome.planned_password_file = self.vault.path_for(outcome.upn)
                 desired["password"] = outcome.generated_password
-                outcome.planned_password_file = self.vault.path_for(outcome.upn)
         elif self.vault is not None and not spec.password and not self.vault.has_password_file(outcome.upn):
             pending = self.vault.read_pending(outcome.upn)
             if pending is not None:
@@ -437,32 +585,57 @@ class BatchRun:
         if profile_current is not None:
             profile_plan = profile_reconciler.plan_login_profile(
                 profile_current, {"state": "present", "status": "Inactive"}, user_name=outcome.upn)
-        if self.options.delete_users:
+        # programmatic access ends too: keys are deactivated (and deleted with delete_users), a recently used key is kept
+        key_plan = self._plan_key_offboarding(outcome, delete=self.options.delete_users)
+        if self.options.delete_users and not outcome.key_planner.protected:
             attachments = user_reconciler.read_attachments(self.client, outcome.upn, current)
+            # the key plan above removes the keys, deactivated first
+            attachments["access_keys"] = []
             removal_plan = user_reconciler.plan_user_deletion(current, attachments, force=True)
             outcome.action = "deleted"
         else:
+            if self.options.delete_users:
+                # DeleteUser would fail with DeleteConflict.User.AccessKey: the user is disabled instead, and says why
+                outcome.deletion_blocked = True
+                key_plan.warnings.append(
+                    "%s was not deleted because its access key(s) %s %s used within protect_used_within_days (%d); "
+                    "it was disabled instead: run again once the key is unused for that long, or set "
+                    "force_key_removal: true" % (outcome.upn, ", ".join(k["access_key_id"] for k in outcome.key_planner.protected),
+                                                 "was" if len(outcome.key_planner.protected) == 1 else "were",
+                                                 self.options.protect_used_within_days))
             removal_plan = user_reconciler.plan_user(current, {"user_principal_name": outcome.upn, "groups": []},
                                                      purge_groups=True)
             outcome.action = "disabled"
-        plan = self._combine(removal_plan, profile_plan, profile_first=True)
+        plan = self._combine(removal_plan, profile_plan, key_plan, profile_first=True)
         if not plan.changed:
             outcome.action = "unchanged"
         return plan
 
     @staticmethod
-    def _combine(user_plan, profile_plan, profile_first=False):
-        """One plan per user: the steps in order, and a before/after view with the login profile nested."""
+    def _combine(user_plan, profile_plan, key_plan=None, profile_first=False):
+        """One plan per user: the steps in order, and a before/after view with the login profile nested.
+
+        Present users: the user, its console login, its keys (a key needs the user). Offboarding
+        (``profile_first``): the console login, the keys, then the removal, so a later failure leaves the user
+        locked out.
+        """
         plan = Plan(before=dict(user_plan.before), after=dict(user_plan.after))
-        if profile_plan is None:
-            return plan.extend(user_plan)
-        plan.before["login_profile"] = profile_plan.before
-        plan.after["login_profile"] = profile_plan.after
-        prefixed = Plan()
-        prefixed.steps = profile_plan.steps
-        prefixed.warnings = profile_plan.warnings
-        prefixed.changed_fields = [PROFILE_FIELD_PREFIX + field for field in profile_plan.changed_fields]
-        for part in ((prefixed, user_plan) if profile_first else (user_plan, prefixed)):
+        parts = [user_plan]
+        if profile_plan is not None:
+            plan.before["login_profile"] = profile_plan.before
+            plan.after["login_profile"] = profile_plan.after
+            prefixed = Plan()
+            prefixed.steps = profile_plan.steps
+            prefixed.warnings = profile_plan.warnings
+            prefixed.changed_fields = [PROFILE_FIELD_PREFIX + field for field in profile_plan.changed_fields]
+            parts = [prefixed, user_plan] if profile_first else [user_plan, prefixed]
+        if key_plan is not None:
+            if key_plan.changed or key_plan.before.get(KEYS_FIELD):
+                # the keys show in the diff when they are managed and there are (or will be) some
+                plan.before[KEYS_FIELD] = key_plan.before[KEYS_FIELD]
+                plan.after[KEYS_FIELD] = key_plan.after[KEYS_FIELD]
+            parts.insert(len(parts) - 1 if profile_first else len(parts), key_plan)
+        for part in parts:
             plan.extend(part)
         return plan
 
@@ -490,18 +663,27 @@ class BatchRun:
     def _apply(self, outcome):
         for step in outcome.plan.steps:
             creates_login = step.method == "create_login_profile" and outcome.generated_password
-            if creates_login:
+            into_file = creates_login and self.vault is not None
+            if into_file:
                 self._save_pending_password(outcome)
             try:
-                getattr(self.client, step.method)(**step.kwargs)
+                if step.method == "create_access_key":
+                    # the key's secret is delivered (file or result) as soon as CreateAccessKey answers
+                    outcome.key_delivery.create(self.client, outcome.key_ids_before, self.now)
+                else:
+                    getattr(self.client, step.method)(**step.kwargs)
             except RamApiError as exc:
-                if creates_login and _definitely_refused(exc):
+                if into_file and _definitely_refused(exc):
                     # the password never became anyone's: a later run must not restore it
                     self.vault.discard_pending(outcome.upn)
                 raise
             outcome.done.append(step.summary)
-            if creates_login:
+            if step.method == "create_access_key":
+                outcome.done.extend(outcome.key_delivery.extra_actions)
+            if into_file:
                 outcome.password_file = self.vault.promote(outcome.upn)
+            elif creates_login:
+                outcome.returned_password = outcome.generated_password
 
     def _save_pending_password(self, outcome):
         if outcome.reuses_pending:
@@ -533,16 +715,51 @@ class BatchRun:
             else:
                 self.vault.prepare()
         try:
+            if self.key_vault is not None:
+                # the same rule for the AccessKey secrets (and markers): checked, or created, before any write
+                if self.check_mode:
+                    self.key_vault.check()
+                else:
+                    self.key_vault.prepare()
             workers = max(1, min(self.options.max_concurrency or DEFAULT_MAX_CONCURRENCY, len(self.specs) or 1))
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 outcomes = list(pool.map(self.process, self.specs))
+            self._settle_returned_secrets(outcomes)
         finally:
             if self.vault is not None:
                 self.vault.close()
+            if self.key_vault is not None:
+                self.key_vault.close()
         for outcome in outcomes:
             # the password is written (or not) by now; drop it
             outcome.generated_password = None
         return outcomes
+
+
+    def _settle_returned_secrets(self, outcomes):
+        """With return_secrets, a new secret is delivered only when the whole task succeeds (as ram_access_key's).
+
+        Otherwise the secrets are left out of the result and the markers stay, so the next run removes those
+        keys (nobody can have used them) and creates new ones.
+        """
+        if not self.options.return_secrets or self.check_mode:
+            return
+        created = [outcome for outcome in outcomes
+                   if outcome.key_delivery is not None and outcome.key_delivery.delivered is not None]
+        if any(outcome.error is not None for outcome in outcomes):
+            for outcome in created:
+                outcome.key_delivery.delivered.pop("access_key_secret", None)
+                outcome.plan.warnings.append(
+                    "the secret of the new access key %s of %s is not returned because the task failed; the next run "
+                    "removes that key and creates another" % (outcome.key_delivery.delivered["access_key_id"], outcome.upn))
+            return
+        for outcome in created:
+            outcome.key_delivery.finish()
+
+
+def _keys_view(keys):
+    """Keys as the diff shows them: ID and status."""
+    return [{"access_key_id": key["access_key_id"], "status": key.get("status")} for key in keys]
 
 
 def _definitely_refused(exc):
@@ -626,6 +843,11 @@ def run_batch(client: RamClient, entries: Any, options: BatchOptions, check_mode
 
 def _collect_warnings(users, limit=10):
     warnings = []
+    kept = ["%s (%s)" % (user["name"], ", ".join(key["access_key_id"] for key in user["protected_keys"]))
+            for user in users if user.get("protected_keys")]
+    if kept:
+        warnings.append("access keys used within protect_used_within_days were kept for %d user(s): %s (see "
+                        "users[].protected_keys; force_key_removal: true removes them anyway)" % (len(kept), _list_names(kept)))
     disabled = [user["name"] for user in users if user.get("console_login_disabled")]
     if disabled:
         warnings.append("%d console login(s) are disabled and were left disabled: %s (see disabled_logins; "

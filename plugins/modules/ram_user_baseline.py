@@ -24,9 +24,23 @@ description:
   - A console login that is disabled (status C(Inactive)), by an administrator or by the platform because it was
     not used for the account's idle limit, stays disabled and is listed in RV(disabled_logins), unless
     O(enable_disabled_logins=true).
-  - "Offboarding (O(users[].state=absent)): console login is disabled first (login profile status C(Inactive)).
-    Then, with O(delete_users=true), the user is deleted with everything attached (group memberships, policies,
-    AccessKeys, MFA device, login profile). Without it only the group memberships are removed."
+  - With O(return_passwords=true) a generated initial password is returned in RV(users[].initial_password) instead
+    of being written to a file, for job containers (AWX) whose files are lost when the job ends. Register the result
+    with C(no_log=true).
+  - "Programmatic users (O(users[].access_key=true), or O(users[].programmatic=true), which also means no console
+    login unless O(users[].console_login=true)) end with exactly one active AccessKey, as M(aliyun.ram.ram_access_key)
+    without O(aliyun.ram.ram_access_key#module:user_access_key_id) would leave them, planned by the same code: a key
+    is created when the user has no active key (or, with O(rotate_after_days), when the newest is that old), and its
+    secret is delivered once, to a new owner-only file in O(secret_dir), or in RV(users[].created_key) with
+    O(return_secrets=true)."
+  - "Offboarding (O(users[].state=absent)): console login is disabled first (login profile status C(Inactive)), then
+    the user's active AccessKeys are deactivated. With O(delete_users=true) its keys are deleted (after being
+    deactivated) and the user is deleted with everything attached (group memberships, policies, MFA device, login
+    profile). Without it only the group memberships are removed."
+  - "The last-use guard: a key used within O(protect_used_within_days) days is never deactivated or deleted unless
+    O(force_key_removal=true). It is kept, listed in RV(users[].protected_keys) and warned about. A user whose key is
+    kept cannot be deleted: it is disabled instead (RV(users[].deletion_blocked)), and a later run deletes it once the
+    key is unused for that long."
   - A failure on one user does not stop the others. The task then fails, reports every user's outcome,
     and the other users' changes stand.
 author:
@@ -112,8 +126,22 @@ options:
           - The initial console password. It is used only when the login profile is created; an existing password is
             never changed.
           - Checked against the account password policy before it is sent.
-          - Leave it out to have one generated into O(password_dir).
+          - Leave it out to have one generated into O(password_dir) (or, with O(return_passwords=true), the result).
         type: str
+      access_key:
+        description:
+          - V(true) gives the user exactly one active AccessKey, created when it has none (see O(rotate_after_days)).
+            The new secret goes to O(secret_dir), or to RV(users[].created_key) with O(return_secrets=true).
+          - V(false) or unset leaves the user's AccessKeys as they are (offboarding handles them whatever this says).
+        type: bool
+        version_added: 0.2.0
+      programmatic:
+        description:
+          - V(true) marks a program's user (a service account). It implies O(users[].access_key=true), and the user has
+            no console login unless O(users[].console_login=true) (or O(users[].password)) asks for one; an existing
+            console login is removed. O(default_console_login) does not apply.
+        type: bool
+        version_added: 0.2.0
   mfa_bind_required:
     description:
       - Whether users must bind an MFA device at their first console login.
@@ -206,6 +234,62 @@ options:
         user fails before any change, naming the file.
       - Required when some user asks for a console login without a password.
     type: path
+  return_passwords:
+    description:
+      - Return each generated initial password in RV(users[].initial_password) instead of writing it to O(password_dir)
+        (not needed then). For AWX and other job containers whose files are lost when the job ends.
+      - Set C(no_log=true) on the task that registers the result, and on every task that uses a password; otherwise
+        Ansible prints it. A password the user gave (O(users[].password)) is never returned.
+      - Without a file there is no recovery from an interrupted run. A console login created by a run that died
+        before it returned its result has a password nobody knows; reset it with M(aliyun.ram.ram_login_profile).
+    type: bool
+    default: false
+    version_added: 0.2.0
+  secret_dir:
+    description:
+      - Directory for the secrets of new AccessKeys, on the host that runs the module, one INI credentials file per key
+        named C(<user principal name>.<access key id>.credentials) (mode 0600), usable as C(ALIBABA_CLOUD_CREDENTIALS_FILE).
+      - The same rules as O(password_dir) (created 0700, owner-only, never written through a link), and the same
+        directory as M(aliyun.ram.ram_access_key)'s O(aliyun.ram.ram_access_key#module:secret_dir) by default.
+      - Also holds the marker of a key being created (no secret), with O(return_secrets) too; an interrupted create is
+        found through it on the next run and its undelivered key removed.
+      - Used only when some present user has O(users[].access_key) or O(users[].programmatic).
+    type: path
+    default: ~/.ansible/aliyun_ram/access_keys
+    version_added: 0.2.0
+  return_secrets:
+    description:
+      - Return a new key's secret in RV(users[].created_key.access_key_secret) instead of writing it to a file.
+      - Set C(no_log=true) on the task that registers the result. The secrets count as delivered only when the task
+        succeeds; if any user fails, they are left out of the result and the next run replaces those keys.
+    type: bool
+    default: false
+    version_added: 0.2.0
+  rotate_after_days:
+    description:
+      - For users with O(users[].access_key), a new key is created when the newest active key is this many days old;
+        the older key is deactivated once the guard (O(protect_used_within_days)) lets it go. Unset never rotates.
+    type: int
+    version_added: 0.2.0
+  delete_inactive_after_days:
+    description:
+      - For users with O(users[].access_key), inactive keys are deleted once inactive for this many days (under the
+        guard). Unset keeps them.
+    type: int
+    version_added: 0.2.0
+  protect_used_within_days:
+    description:
+      - The last-use guard (GetAccessKeyLastUsed). A key used within this many days is never deactivated or deleted,
+        by rotation or by offboarding, unless O(force_key_removal=true). V(0) turns the guard off.
+    type: int
+    default: 30
+    version_added: 0.2.0
+  force_key_removal:
+    description:
+      - Deactivate and delete keys even when they were used recently (the guard is not asked).
+    type: bool
+    default: false
+    version_added: 0.2.0
   max_concurrency:
     description: How many users are handled at the same time (1 to 64).
     type: int
@@ -223,6 +307,8 @@ notes:
     O(users[].console_login) is set, GetLoginProfile. GetDefaultDomain runs once per task. GetPasswordPolicy runs once
     per task, and only when a password must be checked or generated. GetGroup and GetPolicy run only for groups and
     policies about to be added, once per name per task. Writes happen only for what differs."
+  - "AccessKeys cost ListAccessKeys for each existing user with O(users[].access_key) and each offboarded user;
+    GetAccessKeyLastUsed only for a key the task would deactivate or delete."
   - In check mode nothing is written, not even a password file; the results predict the real run.
   - The diff holds one entry per changed user, named in its headers; it never contains a password.
 seealso:
@@ -230,6 +316,7 @@ seealso:
   - module: aliyun.ram.ram_login_profile
   - module: aliyun.ram.ram_group
   - module: aliyun.ram.ram_password_policy
+  - module: aliyun.ram.ram_access_key
 extends_documentation_fragment:
   - aliyun.ram.connection
   - aliyun.ram.attributes
@@ -262,6 +349,25 @@ EXAMPLES = r"""
       - name: carol
         state: absent
       - name: dave
+        state: absent
+
+- name: Onboard two service accounts, each with one AccessKey, their secrets returned for a secret store
+  aliyun.ram.ram_user_baseline:
+    return_secrets: true
+    users:
+      - name: svc-deploy
+        programmatic: true
+      - name: svc-report
+        programmatic: true
+        policies: [AliyunOSSReadOnlyAccess]
+  register: service_accounts
+  no_log: true
+
+- name: Offboard a service account; a key used in the last 30 days is kept and reported
+  aliyun.ram.ram_user_baseline:
+    delete_users: true
+    users:
+      - name: svc-legacy
         state: absent
 
 - name: Nightly compliance audit of every user's baseline (run with --check --diff)
@@ -332,6 +438,58 @@ users:
       type: str
       returned: when a password was generated
       sample: /root/ram-initial-passwords/alice@example.onaliyun.com.password
+    initial_password:
+      description:
+        - The generated initial password, only with O(return_passwords=true), once its console login was created.
+        - Register the result with C(no_log=true).
+      type: str
+      returned: with return_passwords, when a password was generated and the console login created
+      sample: VALUE_SPECIFIED_IN_NO_LOG_PARAMETER
+      version_added: 0.2.0
+    created_key:
+      description: The AccessKey created for the user (never in check mode); without its secret unless O(return_secrets=true).
+      type: dict
+      returned: when a key was created
+      version_added: 0.2.0
+      contains:
+        access_key_id:
+          description: The key's ID.
+          type: str
+          sample: LTAI5tExampleKeyId0002
+        status:
+          description: V(Active).
+          type: str
+          sample: Active
+        create_date:
+          description: When it was created (UTC).
+          type: str
+          sample: "2026-05-01T08:00:00Z"
+        secret_file:
+          description: The credentials file holding its secret (without O(return_secrets)).
+          type: str
+          sample: /root/.ansible/aliyun_ram/access_keys/svc-deploy@example.onaliyun.com.LTAI5tExampleKeyId0002.credentials
+        access_key_secret:
+          description: The secret, only with O(return_secrets=true) and a task that succeeded. Register with C(no_log).
+          type: str
+          sample: VALUE_SPECIFIED_IN_NO_LOG_PARAMETER
+    protected_keys:
+      description:
+        - Keys the task would have deactivated or deleted but kept because they were used within
+          O(protect_used_within_days) days. Each has C(access_key_id), C(last_used_date), C(service_name) and
+          C(reason) (V(deactivated) or V(deleted)).
+      type: list
+      elements: dict
+      returned: for users whose keys were managed (O(users[].access_key) or offboarding)
+      sample: [{access_key_id: LTAI5tExampleKeyId0001, last_used_date: "2026-05-01T08:00:00Z", service_name: ecs, reason: deleted}]
+      version_added: 0.2.0
+    deletion_blocked:
+      description:
+        - V(true) when O(delete_users=true) asked to delete the user but a recently used key was kept, so the user
+          was disabled instead (RV(users[].action) is V(disabled)).
+      type: bool
+      returned: when a kept key blocked the deletion
+      sample: true
+      version_added: 0.2.0
     error:
       description: Why the user failed; C(code), C(request_id) and C(http_status) are set for API errors.
       type: dict
@@ -360,6 +518,7 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.aliyun.ram.plugins.module_utils.access_key import DEFAULT_PROTECT_USED_WITHIN_DAYS, DEFAULT_SECRET_DIR
 from ansible_collections.aliyun.ram.plugins.module_utils.batch import (
     DEFAULT_MAX_CONCURRENCY,
     BatchOptions,
@@ -383,11 +542,15 @@ USER_ENTRY_OPTIONS = dict(
     mfa_bind_required=dict(type="bool"),
     password_reset_required=dict(type="bool", no_log=False),
     enforce_login_flags=dict(type="str", choices=["on_create", "always"]),
+    access_key=dict(type="bool", no_log=False),
+    programmatic=dict(type="bool"),
 )
 
 OPTION_NAMES = ("mfa_bind_required", "password_reset_required", "default_groups", "default_policies", "default_tags",
                 "purge_groups", "purge_policies", "purge_tags", "delete_users", "password_dir", "max_concurrency",
-                "known_groups", "enforce_login_flags", "enable_disabled_logins", "default_console_login")
+                "known_groups", "enforce_login_flags", "enable_disabled_logins", "default_console_login",
+                "return_passwords", "secret_dir", "return_secrets", "rotate_after_days", "delete_inactive_after_days",
+                "protect_used_within_days", "force_key_removal")
 
 
 def argument_spec():
@@ -409,6 +572,13 @@ def argument_spec():
         enforce_login_flags=dict(type="str", default="on_create", choices=["on_create", "always"]),
         enable_disabled_logins=dict(type="bool", default=False),
         default_console_login=dict(type="bool"),
+        return_passwords=dict(type="bool", default=False, no_log=False),
+        secret_dir=dict(type="path", default=DEFAULT_SECRET_DIR, no_log=False),
+        return_secrets=dict(type="bool", default=False, no_log=False),
+        rotate_after_days=dict(type="int"),
+        delete_inactive_after_days=dict(type="int"),
+        protect_used_within_days=dict(type="int", default=DEFAULT_PROTECT_USED_WITHIN_DAYS),
+        force_key_removal=dict(type="bool", default=False),
     )
     return spec
 

@@ -86,6 +86,8 @@ def validate_access_key_id(option: str, value: Any) -> None:
 def validate_access_key_params(params: dict[str, Any]) -> dict[str, Any]:
     """Check the options of a ram_access_key task locally (its one validation); returns them."""
     validation.validate_upn("name", params.get("name"))
+    if params.get("state") not in (None, "present", "absent"):
+        raise ValidationError("state", "must be present or absent (got %r)" % (params["state"],))
     key_id = params.get("user_access_key_id")
     if key_id is not None:
         validate_access_key_id("user_access_key_id", key_id)
@@ -99,9 +101,10 @@ def validate_access_key_params(params: dict[str, Any]) -> dict[str, Any]:
     _check_days("rotate_after_days", params.get("rotate_after_days"), 1)
     _check_days("delete_inactive_after_days", params.get("delete_inactive_after_days"), 0)
     _check_days("protect_used_within_days", params.get("protect_used_within_days"), 0)
-    if not params.get("return_secret"):
-        if not isinstance(params.get("secret_dir") or DEFAULT_SECRET_DIR, str):
-            raise ValidationError("secret_dir", "must be a directory path")
+    # secret_dir holds the marker of a create with return_secret too; an empty value is an error, not the default
+    secret_dir = params.get("secret_dir")
+    if secret_dir is not None and (not isinstance(secret_dir, str) or not secret_dir.strip()):
+        raise ValidationError("secret_dir", "must be a directory path, not an empty value (got %r)" % (secret_dir,))
     return params
 
 
@@ -182,8 +185,8 @@ def _describe(keys, now):
     parts = []
     for key in keys:
         age = age_in_days(key.get("create_date"), now)
-        parts.append("%s (%s, created %s days ago)" % (key["access_key_id"], key.get("status"),
-                                                      "?" if age is None else int(age)))
+        parts.append("%s (%s, created %s days ago)" % (
+            key["access_key_id"], key.get("status"), "?" if age is None else int(age)))
     return ", ".join(parts)
 
 
@@ -232,8 +235,8 @@ def plan_named_key(planner: KeyPlanner, keys: list[dict[str, Any]], params: dict
         return
     if key is None:
         raise ValidationError("user_access_key_id", "%s has no access key %s (its keys: %s); a key's ID cannot be chosen, "
-                                               "leave user_access_key_id out to create one" % (
-                                                   planner.upn, key_id, _describe(keys, planner.now) or "none"))
+                              "leave user_access_key_id out to create one" % (
+                                  planner.upn, key_id, _describe(keys, planner.now) or "none"))
     status = params.get("status")
     if status is None or status == key.get("status"):
         return

@@ -31,7 +31,7 @@ For tests
     makes the first ``n`` calls of a method wait for each other (a barrier), so n calls are in flight at once.
   * ``latency``: seconds every call takes; ``active`` and ``peak`` count the calls in flight, ``threads`` names the
     threads that called.
-  * ``access_key_secrets``: the secret of every key created through ``create_access_key`` (by its ID);
+  * ``access_key_secrets``: the secret of every key ``create_access_key`` made, kept after its deletion (by ID);
     ``lost_creates``: how many of the next ``create_access_key`` calls first leave a key whose answer was lost, as
     a create the transport retried after its first attempt had reached the server.
   * Thread-safe: the batch engine shares one client between its workers.
@@ -242,7 +242,7 @@ class FakeRamClient:
         self.login_profiles = {}    # upn -> status, password_reset_required, mfa_bind_required, dates, ...
         self.passwords = {}         # upn -> the password last set (sent by an administrator or chosen by the person)
         self.access_keys = {}       # upn -> [access key dicts] in creation order
-        self.access_key_secrets = {}  # access key id -> its secret (keys made by create_access_key)
+        self.access_key_secrets = {}  # access key id -> its secret (every key create_access_key made, deleted or not)
         self.key_last_used = {}     # access key id -> {"last_used_date", "service_name"} once used
         self.lost_creates = 0
         self.mfa_devices = {}       # upn -> serial number
@@ -692,7 +692,6 @@ class FakeRamClient:
     def delete_access_key(self, upn, access_key_id):
         key = self._access_key(upn, access_key_id)
         self.access_keys[self._user_key(upn)].remove(key)
-        self.access_key_secrets.pop(access_key_id, None)
         self.key_last_used.pop(access_key_id, None)
 
     def _new_access_key(self, upn, access_key_id=None):

@@ -272,20 +272,28 @@ class KeyDelivery:
         self.vault.begin_create(self.upn, existing_ids)
         new = client.create_access_key(self.upn)
         key_id = new.key["access_key_id"]
-        delivered = key_view(new.key, now)
-        if self.return_secret:
-            delivered["access_key_secret"] = new.secret
-        else:
-            delivered["secret_file"] = self.vault.write_secret(self.upn, key_id, new.secret)
-            self.vault.end_create(self.upn)
-        self.delivered = delivered
-        for stray in client.list_access_keys(self.upn):
-            if stray["access_key_id"] not in existing_ids and stray["access_key_id"] != key_id:
-                # a retried CreateAccessKey reached the server twice: that key's secret is lost, and it is unused
-                client.update_access_key(self.upn, stray["access_key_id"], "Inactive")
-                client.delete_access_key(self.upn, stray["access_key_id"])
-                self.extra_actions.append("delete access key %s of %s, created by a retried request whose secret "
-                                          "was lost" % (stray["access_key_id"], self.upn))
+        done = ["create access key %s for %s" % (key_id, self.upn)]
+        try:
+            delivered = key_view(new.key, now)
+            if self.return_secret:
+                delivered["access_key_secret"] = new.secret
+            else:
+                delivered["secret_file"] = self.vault.write_secret(self.upn, key_id, new.secret)
+                self.vault.end_create(self.upn)
+            self.delivered = delivered
+            for stray in client.list_access_keys(self.upn):
+                if stray["access_key_id"] not in existing_ids and stray["access_key_id"] != key_id:
+                    # a retried CreateAccessKey reached the server twice: that key's secret is lost, and it is unused
+                    client.update_access_key(self.upn, stray["access_key_id"], "Inactive")
+                    client.delete_access_key(self.upn, stray["access_key_id"])
+                    summary = "delete access key %s of %s, created by a retried request whose secret was lost" % (
+                        stray["access_key_id"], self.upn)
+                    self.extra_actions.append(summary)
+                    done.append(summary)
+        except Exception as exc:
+            # the key exists: the failure must say so (the next run finds it through the marker if undelivered)
+            exc.step_completed = done
+            raise
         return delivered
 
     def finish(self) -> None:
@@ -353,8 +361,8 @@ def ensure_access_key(client: RamClient, params: dict[str, Any], check_mode: boo
             planner.plan.note_change("access_keys")
         plan_extra_active_keys(planner, keys, need_new)
         result = _finish(client, planner, keys, undelivered, delivery, need_new, check_mode, diff)
-        if not check_mode and (need_new or (undelivered and all(k["access_key_id"] in planner.removed
-                                                                for k in undelivered))):
+        if not check_mode and (need_new or all(k["access_key_id"] in planner.removed for k in undelivered)):
+            # the new secret is delivered, or nothing is left undelivered: the marker has done its work
             delivery.finish()
         return result
     finally:

@@ -99,7 +99,8 @@ class Plan:
             try:
                 getattr(client, step.method)(**step.kwargs)
             except Exception as exc:
-                exc.completed = completed
+                # a step that did part of its work before failing says so in step_completed
+                exc.completed = completed + list(getattr(exc, "step_completed", ()))
                 raise
             completed.append(step.summary)
 

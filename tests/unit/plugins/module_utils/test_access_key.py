@@ -737,3 +737,31 @@ def test_good_inputs_pass_validation_unchanged(account):
                       {"return_secret": True}, {"secret_dir": None}):
         params = account.params(**overrides)
         assert validate_access_key_params(dict(params)) == params
+
+
+
+# --- a failure inside the create step, and a marker with nothing left to find ---------------------------------------
+
+def test_a_secret_file_that_cannot_be_written_still_reports_the_created_key(account, monkeypatch):
+    def refuse(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(secret_files.KeyVault, "write_secret", refuse)
+    with pytest.raises(OSError) as failure:
+        account.run()
+    assert failure.value.completed == ["create access key %s for %s" % (account.ids()[0], UPN)]
+    monkeypatch.undo()
+    # the next run finds the key whose secret never reached its file, and replaces it
+    result = account.run()
+    assert result["undelivered_keys"] == [failure.value.completed[0].split()[3]]
+    assert len(account.ids()) == 1 and account.ids()[0] != result["undelivered_keys"][0]
+
+
+def test_a_marker_with_nothing_undelivered_is_removed(account):
+    account.run()
+    path = os.path.join(account.secret_dir, MARKER)
+    with open(path, "w") as handle:
+        handle.write("".join(key_id + "\n" for key_id in account.ids()))
+    os.chmod(path, 0o600)
+    result = account.run()
+    assert result["changed"] is False and result["undelivered_keys"] == []
+    assert not os.path.exists(path)

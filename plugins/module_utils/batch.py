@@ -383,7 +383,7 @@ class UserOutcome:
         return bool(self.plan is not None and self.plan.changed)
 
     def result(self, check_mode: bool) -> dict[str, Any]:
-        plan = self.plan or Plan()
+        plan = self.plan if self.plan is not None else Plan()
         result: dict[str, Any] = {
             "name": self.spec.name,
             "user_principal_name": self.upn,
@@ -469,6 +469,8 @@ class BatchRun:
     def _key_plan(self, planner, keys, need_new=False):
         """The planner's steps with the before/after view of the keys (IDs and status; never a secret)."""
         plan = planner.plan
+        # the planner speaks of ram_access_key's option; this module's is force_key_removal
+        plan.warnings = [warning.replace("or set force: true", "or set force_key_removal: true") for warning in plan.warnings]
         plan.before = {KEYS_FIELD: _keys_view(keys)}
         plan.after = {KEYS_FIELD: _keys_view(key_reconciler.predicted_keys(keys, planner, need_new))}
         plan.changed_fields = [KEYS_FIELD] if plan.changed_fields else []
@@ -599,8 +601,8 @@ class BatchRun:
                 outcome.deletion_blocked = True
                 key_plan.warnings.append(
                     "%s was not deleted because its access key(s) %s %s used within protect_used_within_days (%d); "
-                    "it was disabled instead: run again once the key is unused for that long, or set "
-                    "force_key_removal: true" % (outcome.upn, ", ".join(k["access_key_id"] for k in outcome.key_planner.protected),
+                    "it is kept, offboarded as without delete_users: run again once the key is unused for that long, "
+                    "or set force_key_removal: true" % (outcome.upn, ", ".join(k["access_key_id"] for k in outcome.key_planner.protected),
                                                  "was" if len(outcome.key_planner.protected) == 1 else "were",
                                                  self.options.protect_used_within_days))
             removal_plan = user_reconciler.plan_user(current, {"user_principal_name": outcome.upn, "groups": []},

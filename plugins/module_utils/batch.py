@@ -373,6 +373,8 @@ class UserOutcome:
         self.key_planner: key_reconciler.KeyPlanner | None = None
         self.key_delivery: key_reconciler.KeyDelivery | None = None
         self.key_ids_before: list[str] = []
+        # keys an interrupted create left without a delivered secret (found through the marker)
+        self.key_undelivered: list[dict[str, Any]] = []
         # offboarding: the user is kept (disabled) because the guard kept one of its keys
         self.deletion_blocked = False
 
@@ -486,7 +488,7 @@ class BatchRun:
         delivery.vault = self.key_vault
         outcome.key_delivery = delivery
         outcome.key_ids_before = [key["access_key_id"] for key in keys]
-        undelivered = delivery.undelivered(keys)
+        undelivered = outcome.key_undelivered = delivery.undelivered(keys)
         if undelivered:
             planner.plan.warnings.append(
                 "%d access key(s) created by an interrupted run whose secret was never delivered (%s); the ones not "
@@ -670,8 +672,7 @@ class BatchRun:
                 self._save_pending_password(outcome)
             try:
                 if step.method == "create_access_key":
-                    # the key's secret is delivered (file or result) as soon as CreateAccessKey answers
-                    outcome.key_delivery.create(self.client, outcome.key_ids_before, self.now)
+                    self._create_access_key(outcome)
                 else:
                     getattr(self.client, step.method)(**step.kwargs)
             except RamApiError as exc:
@@ -686,6 +687,15 @@ class BatchRun:
                 outcome.password_file = self.vault.promote(outcome.upn)
             elif creates_login:
                 outcome.returned_password = outcome.generated_password
+
+    def _create_access_key(self, outcome):
+        """CreateAccessKey, and the new secret delivered (file or result) as soon as it answers."""
+        try:
+            outcome.key_delivery.create(self.client, outcome.key_ids_before, self.now)
+        except Exception as exc:
+            # the key may exist although the delivery failed: the user's changes say so
+            outcome.done.extend(getattr(exc, "step_completed", None) or [])
+            raise
 
     def _save_pending_password(self, outcome):
         if outcome.reuses_pending:
@@ -744,19 +754,25 @@ class BatchRun:
         Otherwise the secrets are left out of the result and the markers stay, so the next run removes those
         keys (nobody can have used them) and creates new ones.
         """
-        if not self.options.return_secrets or self.check_mode:
+        if self.check_mode:
             return
-        created = [outcome for outcome in outcomes
-                   if outcome.key_delivery is not None and outcome.key_delivery.delivered is not None]
-        if any(outcome.error is not None for outcome in outcomes):
-            for outcome in created:
-                outcome.key_delivery.delivered.pop("access_key_secret", None)
-                outcome.plan.warnings.append(
-                    "the secret of the new access key %s of %s is not returned because the task failed; the next run "
-                    "removes that key and creates another" % (outcome.key_delivery.delivered["access_key_id"], outcome.upn))
-            return
-        for outcome in created:
-            outcome.key_delivery.finish()
+        task_failed = any(outcome.error is not None for outcome in outcomes)
+        for outcome in outcomes:
+            delivery = outcome.key_delivery
+            if delivery is None or outcome.error is not None:
+                continue
+            if delivery.delivered is not None and self.options.return_secrets:
+                if task_failed:
+                    delivery.delivered.pop("access_key_secret", None)
+                    outcome.plan.warnings.append(
+                        "the secret of the new access key %s of %s is not returned because the task failed; the next "
+                        "run removes that key and creates another" % (delivery.delivered["access_key_id"], outcome.upn))
+                    continue
+                delivery.finish()
+            elif delivery.delivered is None and all(key["access_key_id"] in outcome.key_planner.removed
+                                                    for key in outcome.key_undelivered):
+                # nothing is left undelivered: a marker (say, of a create that failed before the key existed) goes
+                delivery.finish()
 
 
 def _keys_view(keys):

@@ -351,3 +351,43 @@ def test_an_untrusted_secret_dir_stops_the_run_before_any_write(tmp_path):
         run(fake, [{"name": "svc", "programmatic": True}], tmp_path)
     assert info.value.option == "secret_dir"
     assert fake.write_calls() == []
+
+
+# ---------------------------------------------------------------------------- interrupted creates
+
+
+def test_a_secret_file_that_cannot_be_written_fails_the_user_and_says_the_key_exists(tmp_path, monkeypatch):
+    from ansible_collections.aliyun.ram.plugins.module_utils import secret_files
+
+    def refuse(self, upn_, access_key_id, secret):
+        raise OSError(28, "No space left on device")
+
+    fake = FakeRamClient(password_policy=POLICY)
+    monkeypatch.setattr(secret_files.KeyVault, "write_secret", refuse)
+    summary = run(fake, [{"name": "svc-x", "programmatic": True}], tmp_path)
+    user = by_name(summary)["svc-x"]
+    key_id = fake.list_access_keys(upn("svc-x"))[0]["access_key_id"]
+    assert user["action"] == "failed" and user["changed"] is True
+    assert "create access key %s for %s" % (key_id, upn("svc-x")) in user["changes"]
+    # the marker stays, so the next run removes the undelivered key and creates one whose secret it delivers
+    monkeypatch.undo()
+    again = run(fake, [{"name": "svc-x", "programmatic": True}], tmp_path)
+    user = by_name(again)["svc-x"]
+    assert user["action"] == "updated"
+    assert user["changes"][:2] == ["deactivate access key %s of %s" % (key_id, upn("svc-x")),
+                                   "delete access key %s of %s" % (key_id, upn("svc-x"))]
+    assert any("interrupted run" in warning for warning in user["warnings"])
+    assert [key["access_key_id"] for key in fake.list_access_keys(upn("svc-x"))] == [user["created_key"]["access_key_id"]]
+    assert sorted(os.listdir(str(tmp_path / "keys"))) == [os.path.basename(user["created_key"]["secret_file"])]
+
+
+def test_a_marker_with_nothing_undelivered_is_removed(tmp_path):
+    fake = FakeRamClient(password_policy=POLICY)
+    run(fake, [{"name": "svc-m", "programmatic": True}], tmp_path)
+    marker = tmp_path / "keys" / ("%s.accesskey.pending" % upn("svc-m"))
+    marker.write_text("# keys of svc-m before CreateAccessKey\n" + "".join(
+        key["access_key_id"] + "\n" for key in fake.list_access_keys(upn("svc-m"))))
+    os.chmod(str(marker), 0o600)
+    summary = run(fake, [{"name": "svc-m", "programmatic": True}], tmp_path)
+    assert summary["changed"] is False and fake.write_calls() == []
+    assert not marker.exists()

@@ -68,7 +68,8 @@ def age_in_days(text: str | None, now: datetime.datetime) -> float | None:
     return None if when is None else (now - when).total_seconds() / 86400.0
 
 
-def _check_days(option, value, minimum):
+def check_days(option: str, value: Any, minimum: int) -> None:
+    """A whole number of days, ``minimum`` or more (None: not set)."""
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
@@ -98,9 +99,9 @@ def validate_access_key_params(params: dict[str, Any]) -> dict[str, Any]:
         raise ValidationError("status", "needs user_access_key_id: without it the task keeps one Active key")
     if params.get("status") not in (None, "Active", "Inactive"):
         raise ValidationError("status", "must be Active or Inactive (got %r)" % params["status"])
-    _check_days("rotate_after_days", params.get("rotate_after_days"), 1)
-    _check_days("delete_inactive_after_days", params.get("delete_inactive_after_days"), 0)
-    _check_days("protect_used_within_days", params.get("protect_used_within_days"), 0)
+    check_days("rotate_after_days", params.get("rotate_after_days"), 1)
+    check_days("delete_inactive_after_days", params.get("delete_inactive_after_days"), 0)
+    check_days("protect_used_within_days", params.get("protect_used_within_days"), 0)
     # secret_dir holds the marker of a create with return_secret too; an empty value is an error, not the default
     secret_dir = params.get("secret_dir")
     if secret_dir is not None and (not isinstance(secret_dir, str) or not secret_dir.strip()):
@@ -119,8 +120,10 @@ def key_view(key: dict[str, Any], now: datetime.datetime) -> dict[str, Any]:
 class KeyPlanner:
     """Plans the writes for one user's keys; asks for last use only about keys it would remove."""
 
-    def __init__(self, client: RamClient, upn: str, params: dict[str, Any], now: datetime.datetime) -> None:
+    def __init__(self, client: RamClient, upn: str, params: dict[str, Any], now: datetime.datetime,
+                 force_option: str = "force") -> None:
         self.client = client
+        self.force_option = force_option
         self.upn = upn
         self.now = now
         self.force = bool(params.get("force"))
@@ -143,9 +146,9 @@ class KeyPlanner:
                                "service_name": last.get("service_name"), "reason": why})
         self.plan.warnings.append(
             "access key %s of %s was used %s (%s), within protect_used_within_days (%d): it was not %s; "
-            "it will be once unused for that long, or set force: true" % (
+            "it will be once unused for that long, or set %s: true" % (
                 key["access_key_id"], self.upn, last["last_used_date"], last.get("service_name") or "unknown service",
-                self.protect_days, why))
+                self.protect_days, why, self.force_option))
         return True
 
     def deactivate(self, key: dict[str, Any]) -> bool:
@@ -177,7 +180,8 @@ class KeyPlanner:
         return True
 
 
-def _sorted_keys(keys):
+def sorted_keys(keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Oldest first, as ListAccessKeys returns them (the order the one-active-key rules rely on)."""
     return sorted(keys, key=lambda key: (key.get("create_date") or "", key.get("access_key_id") or ""))
 
 
@@ -328,8 +332,13 @@ def predicted_keys(keys: list[dict[str, Any]], planner: KeyPlanner, need_new: bo
     return after
 
 
+def keys_diff_view(keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Keys as a diff shows them: ID and status."""
+    return [{"access_key_id": key["access_key_id"], "status": key.get("status")} for key in keys]
+
+
 def _diff_view(keys):
-    return {"access_keys": [{"access_key_id": key["access_key_id"], "status": key.get("status")} for key in keys]}
+    return {"access_keys": keys_diff_view(keys)}
 
 
 def ensure_access_key(client: RamClient, params: dict[str, Any], check_mode: bool = False, diff: bool = False,
@@ -337,7 +346,7 @@ def ensure_access_key(client: RamClient, params: dict[str, Any], check_mode: boo
     """What ram_access_key does; ``params`` passed :func:`validate_access_key_params`."""
     upn = client.upn_for(params["name"])
     moment = now()
-    keys = _sorted_keys(client.list_access_keys(upn))
+    keys = sorted_keys(client.list_access_keys(upn))
     planner = KeyPlanner(client, upn, params, moment)
     if params.get("user_access_key_id"):
         plan_named_key(planner, keys, params)
@@ -376,7 +385,7 @@ def _finish(client, planner, keys, undelivered, delivery, need_new, check_mode, 
     plan.after = _diff_view(predicted_keys(keys, planner, need_new))
     target = client if delivery is None else _DeliveringClient(client, delivery, [k["access_key_id"] for k in keys], moment)
     after = reconcile(target, plan, check_mode, predict=lambda: predicted_keys(keys, planner, need_new),
-                      reread=lambda: _sorted_keys(client.list_access_keys(upn)))
+                      reread=lambda: sorted_keys(client.list_access_keys(upn)))
     if after is not None and plan.changed and not check_mode:
         plan.after = _diff_view(after)  # the real IDs, where check mode can only say "(new key)"
     extra_actions = delivery.extra_actions if delivery else []
@@ -404,7 +413,7 @@ def read_access_keys(client: RamClient, name: str, with_last_used: bool = True,
     upn = client.upn_for(name)
     moment = now()
     views = []
-    for key in _sorted_keys(client.list_access_keys(upn)):
+    for key in sorted_keys(client.list_access_keys(upn)):
         view = key_view(key, moment)
         if with_last_used:
             last = client.get_access_key_last_used(upn, key["access_key_id"])

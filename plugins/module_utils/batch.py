@@ -128,20 +128,13 @@ class BatchOptions:
                 "return_secret": self.return_secrets}
 
 
-def _check_days(option, value, minimum):
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValidationError(option, "must be a whole number of days, %d or more (got %r)" % (minimum, value))
-
-
 def check_options(options: BatchOptions) -> None:
     """The run-wide rules; raise :class:`ValidationError` before any API call."""
     if options.enforce_login_flags not in profile_reconciler.ENFORCE_FLAGS_CHOICES:
         raise ValidationError("enforce_login_flags", "must be one of %s" % ", ".join(profile_reconciler.ENFORCE_FLAGS_CHOICES))
-    _check_days("rotate_after_days", options.rotate_after_days, 1)
-    _check_days("delete_inactive_after_days", options.delete_inactive_after_days, 0)
-    _check_days("protect_used_within_days", options.protect_used_within_days, 0)
+    key_reconciler.check_days("rotate_after_days", options.rotate_after_days, 1)
+    key_reconciler.check_days("delete_inactive_after_days", options.delete_inactive_after_days, 0)
+    key_reconciler.check_days("protect_used_within_days", options.protect_used_within_days, 0)
 
 
 class UserSpec:
@@ -461,20 +454,18 @@ class BatchRun:
     # -- access keys ------------------------------------------------------------
 
     def _list_keys(self, upn):
-        return sorted(self.client.list_access_keys(upn),
-                      key=lambda key: (key.get("create_date") or "", key.get("access_key_id") or ""))
+        return key_reconciler.sorted_keys(self.client.list_access_keys(upn))
 
     def _key_planner(self, outcome):
-        outcome.key_planner = key_reconciler.KeyPlanner(self.client, outcome.upn, self.key_params, self.now)
+        outcome.key_planner = key_reconciler.KeyPlanner(self.client, outcome.upn, self.key_params, self.now,
+                                                         force_option="force_key_removal")
         return outcome.key_planner
 
     def _key_plan(self, planner, keys, need_new=False):
         """The planner's steps with the before/after view of the keys (IDs and status; never a secret)."""
         plan = planner.plan
-        # the planner speaks of ram_access_key's option; this module's is force_key_removal
-        plan.warnings = [warning.replace("or set force: true", "or set force_key_removal: true") for warning in plan.warnings]
-        plan.before = {KEYS_FIELD: _keys_view(keys)}
-        plan.after = {KEYS_FIELD: _keys_view(key_reconciler.predicted_keys(keys, planner, need_new))}
+        plan.before = {KEYS_FIELD: key_reconciler.keys_diff_view(keys)}
+        plan.after = {KEYS_FIELD: key_reconciler.keys_diff_view(key_reconciler.predicted_keys(keys, planner, need_new))}
         plan.changed_fields = [KEYS_FIELD] if plan.changed_fields else []
         return plan
 
@@ -773,11 +764,6 @@ class BatchRun:
                                                     for key in outcome.key_undelivered):
                 # nothing is left undelivered: a marker (say, of a create that failed before the key existed) goes
                 delivery.finish()
-
-
-def _keys_view(keys):
-    """Keys as the diff shows them: ID and status."""
-    return [{"access_key_id": key["access_key_id"], "status": key.get("status")} for key in keys]
 
 
 def _definitely_refused(exc):

@@ -27,10 +27,16 @@ sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "bench"))
 
 import publish  # noqa: E402  (tests/bench is not a package)
 
-# The generated tables each page must have, and its tables that hold no measured figure (by their header row).
+# The generated tables each page must have, as (kind, data file), and its tables that hold no measured figure (by
+# their header row).
+BENCH, PEER, CONTROLLER = "docs/data/bench.json", "docs/data/bench-peer.json", "docs/data/controller-path.json"
+SOAK = "docs/data/soak.json"
 EXPECTED_TABLES = {
-    "docs/performance.md": ({"bench.tasks", "bench.scale", "bench.peer", "bench.peer-calls"}, ()),
-    "docs/reliability.md": ({"soak.faults", "soak.convergence", "soak.interrupted", "soak.sts"}, (
+    "docs/performance.md": ({("bench.tasks", BENCH), ("bench.scale", BENCH), ("bench.peer", PEER),
+                             ("bench.peer-calls", PEER), ("bench.tasks", CONTROLLER), ("bench.scale", CONTROLLER),
+                             ("bench.peer", CONTROLLER)}, ()),
+    "docs/reliability.md": ({("soak.faults", SOAK), ("soak.convergence", "docs/data/soak-convergence.json"),
+                             ("soak.interrupted", SOAK), ("soak.sts", SOAK)}, (
         "| Suite | Command | In `make test` |",
         "| Error | Treated as | Source |",
         "| Setting | Result |",
@@ -55,7 +61,7 @@ def test_every_table_with_figures_is_generated(page):
     lines = read(page)
     expected, without_figures = EXPECTED_TABLES[page]
     generated = publish.generated_tables(lines)
-    assert set(kind for kind, _source, _start, _end in generated) == expected
+    assert set((kind, source) for kind, source, _start, _end in generated) == expected
     inside = set()
     for _kind, _source, start, end in generated:
         inside.update(range(start, end))

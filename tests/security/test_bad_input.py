@@ -110,7 +110,33 @@ CASES = [
     ("policy-length-too-high", "ram_password_policy", {"minimum_password_length": 99}, ["minimum_password_length"], None),
     ("policy-max-age-out-of-range", "ram_password_policy", {"max_password_age": 5000}, ["max_password_age"], None),
     ("policy-int-type", "ram_password_policy", {"password_reuse_prevention": "many"}, ["password_reuse_prevention"], None),
+    # ram_access_key and ram_access_key_info
+    ("key-name-bad-chars", "ram_access_key", {"name": "bad name!"}, ["name:", "may contain only"], None),
+    ("key-rotate-zero", "ram_access_key", {"name": "bi1", "rotate_after_days": 0}, ["rotate_after_days:", "1 or more"], None),
+    ("key-grace-negative", "ram_access_key", {"name": "bi1", "delete_inactive_after_days": -1},
+     ["delete_inactive_after_days:", "0 or more"], None),
+    ("key-guard-negative", "ram_access_key", {"name": "bi1", "protect_used_within_days": -1},
+     ["protect_used_within_days:", "0 or more"], None),
+    ("key-status-without-id", "ram_access_key", {"name": "bi1", "status": "Inactive"}, ["status", "user_access_key_id"], None),
+    ("key-status-choice", "ram_access_key", {"name": "bi1", "user_access_key_id": "LTAI5tExample", "status": "Off"},
+     ["status", "Active"], None),
+    ("key-id-bad-chars", "ram_access_key", {"name": "bi1", "user_access_key_id": "LTAI/x"},
+     ["user_access_key_id:", "letters, digits and periods"], None),
+    ("key-id-with-rotation", "ram_access_key", {"name": "bi1", "user_access_key_id": "LTAI5tExample", "rotate_after_days": 9},
+     ["mutually exclusive", "rotate_after_days"], None),
+    ("key-unknown-id", "ram_access_key", {"name": "bi-existing", "user_access_key_id": "LTAI5tNoSuchKey", "status": "Active"},
+     ["user_access_key_id:", "has no access key LTAI5tNoSuchKey"], None),
+    ("key-shared-secret-dir", "ram_access_key", {"name": "bi-existing", "secret_dir": "/tmp"}, ["secret_dir:", "/tmp"], None),
+    ("key-empty-secret-dir", "ram_access_key", {"name": "bi-existing", "secret_dir": ""}, ["secret_dir:"], None),
+    ("key-unknown-user", "ram_access_key", {"name": "bi-nobody"}, ["EntityNotExist.User"], None),
+    ("key-info-bad-name", "ram_access_key_info", {"name": "bad name!"}, ["name:", "may contain only"], None),
     # ram_user_baseline
+    ("baseline-programmatic-without-key", "ram_user_baseline", {"users": [{"name": "bi1", "programmatic": True, "access_key": False}]},
+     ["programmatic"], None),
+    ("baseline-shared-secret-dir", "ram_user_baseline", {"users": [{"name": "bi1", "access_key": True}], "secret_dir": "/tmp"},
+     ["secret_dir:", "/tmp"], None),
+    ("baseline-rotate-zero", "ram_user_baseline", {"users": [{"name": "bi1", "access_key": True}], "rotate_after_days": 0},
+     ["rotate_after_days:", "1 or more"], None),
     ("baseline-duplicate-user", "ram_user_baseline", {"users": [{"name": "bi1"}, {"name": "bi1"}]}, ["bi1"], None),
     ("baseline-weak-password", "ram_user_baseline", {"users": [{"name": "bi1", "password": WEAK}]}, ["password"], None),
     ("baseline-no-password-dir", "ram_user_baseline", {"users": [{"name": "bi1", "console_login": True}]}, ["password_dir"], None),
@@ -211,7 +237,7 @@ def test_matrix_is_big_enough():
     assert len(set(case[0] for case in CASES)) == len(CASES)
     covered = set(case[1] for case in CASES)
     assert covered >= {"ram_user", "ram_user_info", "ram_group", "ram_login_profile", "ram_login_profile_info",
-                       "ram_password_policy", "ram_user_baseline", "role"}
+                       "ram_password_policy", "ram_user_baseline", "role", "ram_access_key", "ram_access_key_info"}
 
 
 def test_bad_input_makes_zero_writes(matrix):

@@ -246,7 +246,7 @@ def test_a_create_whose_secret_file_was_never_written_is_found_reported_and_remo
 
 
 def test_an_undelivered_key_that_was_used_is_kept_and_reported(account, monkeypatch):
-    monkeypatch.setattr(secret_files.KeyVault, "write_secret", lambda *args: (_ for _ in ()).throw(OSError(5, "EIO")))
+    monkeypatch.setattr(secret_files.KeyVault, "write_secret", lambda *args: (_item for _item in ()).throw(OSError(5, "EIO")))
     with pytest.raises(OSError):
         account.run()
     monkeypatch.undo()
@@ -739,8 +739,8 @@ def test_good_inputs_pass_validation_unchanged(account):
         assert validate_access_key_params(dict(params)) == params
 
 
-
 # --- a failure inside the create step, and a marker with nothing left to find ---------------------------------------
+
 
 def test_a_secret_file_that_cannot_be_written_still_reports_the_created_key(account, monkeypatch):
     def refuse(*_args, **_kwargs):

@@ -15,6 +15,13 @@ from ansible_collections.aliyun.ram.tests.unit.plugins.fake_ram_client import DO
 UPN = "svc-deploy@" + DOMAIN
 
 
+def single(items):
+    """The one item of ``items`` (the test fails when there is not exactly one)."""
+    items = list(items)
+    assert len(items) == 1, items
+    return items[0]
+
+
 def account():
     fake = FakeRamClient()
     fake.add_user(UPN)
@@ -24,7 +31,7 @@ def account():
 def test_the_secret_goes_to_the_file_and_nowhere_in_the_output(run_module, tmp_path):
     fake = account()
     result = run_module(ram_access_key, {"name": "svc-deploy", "secret_dir": str(tmp_path / "keys")}, fake, diff=True)
-    [secret] = fake.access_key_secrets.values()
+    secret = single(fake.access_key_secrets.values())
     assert result["changed"] is True
     assert secret not in result.output
     assert "access_key_secret" not in result["created_key"]
@@ -35,7 +42,7 @@ def test_the_secret_goes_to_the_file_and_nowhere_in_the_output(run_module, tmp_p
 def test_return_secret_shows_it_in_created_key_only(run_module, tmp_path):
     fake = account()
     result = run_module(ram_access_key, {"name": UPN, "secret_dir": str(tmp_path / "keys"), "return_secret": True}, fake)
-    [secret] = fake.access_key_secrets.values()
+    secret = single(fake.access_key_secrets.values())
     assert result["created_key"]["access_key_secret"] == secret
     assert result.output.count(secret) == 1
     assert os.listdir(str(tmp_path / "keys")) == []
@@ -70,7 +77,7 @@ def test_the_limit_fails_before_any_write(run_module, tmp_path):
 def test_info_lists_keys_with_last_use_and_no_secret(run_module, tmp_path):
     fake = account()
     run_module(ram_access_key, {"name": UPN, "secret_dir": str(tmp_path / "keys")}, fake)
-    [(key_id, secret)] = fake.access_key_secrets.items()
+    key_id, secret = single(fake.access_key_secrets.items())
     fake.use_key(key_id, service="ecs")
     fake.reset_calls()
     result = run_module(ram_access_key_info, {"name": "svc-deploy"}, fake)

@@ -28,6 +28,7 @@ the plan would deactivate or delete.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import TYPE_CHECKING, Any, Callable
 
 from ansible_collections.aliyun.ram.plugins.module_utils import validation
@@ -44,6 +45,7 @@ DEFAULT_PROTECT_USED_WITHIN_DAYS = 30
 DEFAULT_SECRET_DIR = "~/.ansible/aliyun_ram/access_keys"
 ACCESS_KEY_ID_MAX_LENGTH = 128
 NEW_KEY = "(new key)"
+ACCESS_KEY_ID_CHARS = re.compile(r"[A-Za-z0-9.]+")
 KEY_FIELDS = ("access_key_id", "status", "create_date", "update_date")
 
 
@@ -80,7 +82,7 @@ def validate_access_key_id(option: str, value: Any) -> None:
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(option, "must be an AccessKey ID, not an empty value")
     validation.check_length(option, value, ACCESS_KEY_ID_MAX_LENGTH)
-    if not value.isalnum() and not value.replace(".", "").isalnum():
+    if not ACCESS_KEY_ID_CHARS.fullmatch(value):
         raise ValidationError(option, "may contain only letters, digits and periods (got %r)" % value)
 
 
@@ -140,8 +142,9 @@ class KeyPlanner:
             return False
         last = self.client.get_access_key_last_used(self.upn, key["access_key_id"])
         age = age_in_days(last.get("last_used_date"), self.now)
-        if age is None or age >= self.protect_days:
+        if last.get("last_used_date") is None or (age is not None and age >= self.protect_days):
             return False
+        # used within the window, or a last-use date that cannot be read: keep the key (never guess "unused")
         self.protected.append({"access_key_id": key["access_key_id"], "last_used_date": last["last_used_date"],
                                "service_name": last.get("service_name"), "reason": why})
         self.plan.warnings.append(

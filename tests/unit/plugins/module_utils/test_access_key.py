@@ -765,3 +765,20 @@ def test_a_marker_with_nothing_undelivered_is_removed(account):
     result = account.run()
     assert result["changed"] is False and result["undelivered_keys"] == []
     assert not os.path.exists(path)
+
+
+def test_a_last_use_date_that_cannot_be_read_keeps_the_key(account, monkeypatch):
+    """Never guess "unused": a LastUsedDate the module cannot parse protects the key like a recent one."""
+    key_id = account.run()["created_key"]["access_key_id"]
+    monkeypatch.setattr(account.fake, "get_access_key_last_used",
+                        lambda upn, access_key_id: {"last_used_date": "yesterday-ish", "service_name": "ecs"})
+    result = account.run(user_access_key_id=key_id, state="absent")
+    assert result["changed"] is False
+    assert [key["access_key_id"] for key in result["protected_keys"]] == [key_id]
+    assert account.ids() == [key_id]
+
+
+def test_a_key_id_with_non_ascii_letters_is_refused(account):
+    with pytest.raises(ValidationError) as failure:
+        account.run(user_access_key_id="LTAI\u043a\u043b\u044e\u0447", status="Inactive")
+    assert str(failure.value).startswith("user_access_key_id: may contain only letters, digits and periods")

@@ -32,7 +32,7 @@ import re
 from typing import TYPE_CHECKING, Any, Callable
 
 from ansible_collections.aliyun.ram.plugins.module_utils import validation
-from ansible_collections.aliyun.ram.plugins.module_utils.errors import ValidationError
+from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan, reconcile, task_result
 from ansible_collections.aliyun.ram.plugins.module_utils.secret_files import KeyVault
 
@@ -349,7 +349,12 @@ def ensure_access_key(client: RamClient, params: dict[str, Any], check_mode: boo
     """What ram_access_key does; ``params`` passed :func:`validate_access_key_params`."""
     upn = client.upn_for(params["name"])
     moment = now()
-    keys = sorted_keys(client.list_access_keys(upn))
+    try:
+        keys = sorted_keys(client.list_access_keys(upn))
+    except RamApiError as exc:
+        if not (params.get("state") == "absent" and exc.code == "EntityNotExist.User"):
+            raise
+        keys = []  # no user, so no key: what state absent asks for (offboarding after the user is gone)
     planner = KeyPlanner(client, upn, params, moment)
     if params.get("user_access_key_id"):
         plan_named_key(planner, keys, params)

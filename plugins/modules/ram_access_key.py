@@ -43,7 +43,8 @@ options:
     description:
       - V(present) keeps one active key (or, with O(user_access_key_id), that key with O(status)).
       - V(absent) deletes every key of the user (or, with O(user_access_key_id), that key). Active keys are deactivated
-        first. Keys used within O(protect_used_within_days) are kept unless O(force=true).
+        first. Keys used within O(protect_used_within_days) are kept unless O(force=true). A user that does not
+        exist has no keys, so that is no change.
     type: str
     choices: [present, absent]
     default: present

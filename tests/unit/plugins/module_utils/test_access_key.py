@@ -782,3 +782,12 @@ def test_a_key_id_with_non_ascii_letters_is_refused(account):
     with pytest.raises(ValidationError) as failure:
         account.run(user_access_key_id="LTAI\u043a\u043b\u044e\u0447", status="Inactive")
     assert str(failure.value).startswith("user_access_key_id: may contain only letters, digits and periods")
+
+
+def test_absent_for_a_user_that_is_gone_is_a_no_op(account):
+    account.fake.delete_user(UPN)
+    assert account.run(state="absent")["changed"] is False
+    assert account.run(state="absent", user_access_key_id="LTAI5tGone")["changed"] is False
+    with pytest.raises(RamApiError) as failure:
+        account.run()
+    assert failure.value.code == "EntityNotExist.User"

@@ -26,7 +26,7 @@ Alibaba's JSON error body. The business logic lives in ``ram_backend.py``.
 
 Besides the API on ``/`` it answers unsigned, loopback-only test paths that are
 never logged and never faulted (``/_emulator/stats``, ``/_emulator/stats/reset``,
-``/_emulator/state``, ``/_emulator/faults``, ``/_emulator/inject``, ``/_emulator/people/<action>``,
+``/_emulator/state``, ``/_emulator/secrets``, ``/_emulator/faults``, ``/_emulator/inject``, ``/_emulator/people/<action>``,
 ``/_emulator/keys/<action>``)
 and an ECS metadata service under ``/latest/``.
 
@@ -503,7 +503,8 @@ class Stats:
 # Password-policy and login-profile flags share the word "password" but hold no secret; keep them readable.
 NON_SECRET_PARAMS = frozenset(p.lower() for p in (
     "PasswordResetRequired", "MinimumPasswordLength", "MinimumPasswordDifferentCharacter", "MaxPasswordAge",
-    "PasswordReusePrevention", "PasswordNotContainUserName", "InitialPasswordAge", "HardExpire", "HardExpiry"))
+    "PasswordReusePrevention", "PasswordNotContainUserName", "InitialPasswordAge", "HardExpire", "HardExpiry",
+    "InterceptRiskPasswordOnApi", "AllowUserToChangePassword"))
 
 
 def redact(params):
@@ -571,6 +572,57 @@ def error_body(code, message, version, request_id=None):
     }
 
 
+# Answer fields that carry a secret the emulator issues (CreateAccessKey, AssumeRole, ECS metadata, ...).
+ISSUED_SECRET_FIELDS = ("AccessKeySecret", "SecurityToken")
+
+
+class SecretsSeen:
+    """Every secret that crossed the gateway: secret-looking request parameters (passwords, tokens) and the
+    secrets its answers issued. Kept in memory only (never logged, never saved with --state), for one purpose:
+    ``GET /_emulator/secrets`` lets a test scan its output for values it never knew (a generated password,
+    a new AccessKey secret)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._values = []
+
+    def _add(self, value):
+        # a flag or a number is not a secret whatever its parameter is called
+        if isinstance(value, str) and value and value != "***" and value.lower() not in ("true", "false") \
+                and not value.isdigit():
+            with self._lock:
+                if value not in self._values:
+                    self._values.append(value)
+
+    def note_params(self, params):
+        for name, value in params.items():
+            lowered = name.lower()
+            if lowered not in NON_SECRET_PARAMS and any(marker in lowered for marker in SECRET_PARAM_MARKERS):
+                self._add(value)
+
+    def note_answer(self, response):
+        if not response.content_type.startswith("application/json"):
+            return
+        try:
+            stack = [json.loads(response.body.decode("utf-8"))]
+        except ValueError:
+            return
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                for key, value in item.items():
+                    if key in ISSUED_SECRET_FIELDS:
+                        self._add(value)
+                    else:
+                        stack.append(value)
+            elif isinstance(item, list):
+                stack.extend(item)
+
+    def values(self):
+        with self._lock:
+            return list(self._values)
+
+
 class Gateway:
     """Turns raw requests into responses; independent of the socket layer so tests can drive it directly."""
 
@@ -590,6 +642,7 @@ class Gateway:
         self._monotonic = monotonic
         self._imds_tokens = {}  # token -> monotonic expiry
         self._imds_lock = threading.Lock()
+        self.secrets_seen = SecretsSeen()
         self.faults.add_listener(self._apply_backend_settings)
         self._apply_backend_settings(self.faults.settings())
 
@@ -618,6 +671,8 @@ class Gateway:
             response = self._api(request, outcome)
         except GatewayError as exc:
             response = json_response(exc.http_status, error_body(exc.code, exc.message, request.version), exc.headers)
+        self.secrets_seen.note_params(request.business_params())
+        self.secrets_seen.note_answer(response)
         self._log(request, response, outcome, started)
         return response
 
@@ -746,6 +801,8 @@ class Gateway:
             return json_response(200, self.stats.snapshot())
         if method == "GET" and path == "/_emulator/state":
             return json_response(200, self.backend.snapshot())
+        if method == "GET" and path == "/_emulator/secrets":
+            return json_response(200, {"secrets": self.secrets_seen.values()})
         if method == "GET" and path == "/_emulator/faults":
             return json_response(200, self.faults.settings())
         if method == "POST" and path in ("/_emulator/faults", "/_emulator/inject"):
@@ -825,7 +882,9 @@ class Gateway:
             credentials = None
         if not credentials:
             return text_response(404, "not found")
-        return json_response(200, credentials)
+        response = json_response(200, credentials)
+        self.secrets_seen.note_answer(response)
+        return response
 
     # -- routing --
 

@@ -13,6 +13,7 @@ __metaclass__ = type
 import json
 import os
 import re
+import urllib.request
 
 import pytest
 import yaml
@@ -85,6 +86,15 @@ def tasks_without_invocation(output):
             if COLLECTION_MODULE_RUN.search(body) and '"censored"' not in body and '"module_args": {' not in body]
 
 
+def emulator_secrets(emulator):
+    """{description: value} of the secrets the emulator received or issued during the run (generated passwords,
+    new AccessKey secrets, STS tokens): values no file of the target can know in advance."""
+    with urllib.request.urlopen(emulator.url + "/_emulator/secrets", timeout=30) as answer:
+        values = json.loads(answer.read().decode("utf-8"))["secrets"]
+    return dict(("a secret the emulator received or issued (#%d)" % number, value)
+                for number, value in enumerate(values, start=1))
+
+
 def leaks(secrets, texts):
     """Descriptions (never values) of the secrets found in any of the named texts."""
     found = []
@@ -115,7 +125,7 @@ def test_target(target, path, emulator_for, run_role):
     assert run.returncode == 0, "ansible-playbook failed for target %s on the %s path (rc=%s); full log in %s\n%s" % (
         target, path, run.returncode, log_name, run.tail())
 
-    found = leaks(target_secrets(target), {
+    found = leaks(dict(target_secrets(target), **emulator_secrets(emulator)), {
         "the ansible-playbook -vvvv output": run.output,
         "the emulator request log": read_text(emulator.request_log),
         "the emulator's stderr": emulator.stderr(),

@@ -535,13 +535,15 @@ class Transport:
         scheme, host = self.endpoints[product]
         creds = self.credentials.get()
         if creds is None:
-            # Unsigned (NoCredentials): the action, version and query only, as the official SDK sends
-            # AssumeRoleWithOIDC; there is no AccessKey, token or signature to send.
+            # Unsigned (NoCredentials), as the official SDK sends AssumeRoleWithOIDC (fact sheet part 2, 8.1): the
+            # action and version in the query and the headers, a timestamp and a nonce, and no AccessKey, token or
+            # signature.
             headers = {"host": host, "x-acs-action": action, "x-acs-version": version, "user-agent": self.user_agent}
-            url = "%s://%s/" % (scheme, host)
-            if query:
-                url += "?" + signing.canonical_query_string(query)
-            return url, headers, creds
+            common_params = {"Action": action, "Format": "json", "Version": version,
+                             "Timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                             "SignatureNonce": "%032x" % self._random.getrandbits(128)}
+            common_params.update(query)
+            return "%s://%s/?%s" % (scheme, host, signing.canonical_query_string(common_params)), headers, creds
         check_header_credentials(creds)
         headers = signing.v3_request_headers(
             host, action, version, creds.access_key_id, security_token=creds.security_token,

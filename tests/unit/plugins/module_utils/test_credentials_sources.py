@@ -235,7 +235,8 @@ def test_oidc_call_is_unsigned_and_hides_the_token(monkeypatch):
                                          "RoleSessionName": "s", "DurationSeconds": 900})
     assert "the-oidc-token" not in str(info.value)
     url, headers = sent[0]
-    assert url.startswith("https://sts.example.com/?") and "Action" not in url
+    assert url.startswith("https://sts.example.com/?Action=AssumeRoleWithOIDC&") and "Version=2015-04-01" in url
+    assert "Signature=" not in url and "AccessKeyId" not in url and "SignatureNonce=" in url
     assert headers["x-acs-action"] == "AssumeRoleWithOIDC" and headers["x-acs-version"] == "2015-04-01"
     assert not [name for name in headers if name.lower() in ("authorization", "x-acs-security-token",
                                                              "x-acs-signature-nonce", "x-acs-date")]

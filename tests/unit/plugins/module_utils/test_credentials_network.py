@@ -316,3 +316,30 @@ def test_chainable_profile_loop_and_unsupported_modes_are_clear_errors(tmp_path)
 
 def test_every_error_here_is_a_ram_error():
     assert issubclass(CredentialError, RamError) and issubclass(RamApiError, RamError)
+
+
+# ---------------------------------------------------------------- a whole module, as a task runs it
+
+
+def test_a_module_in_an_rrsa_pod_prints_no_token_or_secret(sts_emulator, tmp_path, monkeypatch, run_module):
+    from ansible_collections.aliyun.ram.plugins.modules import ram_user_info
+
+    token_file = tmp_path / "token"
+    token = write_token(token_file)
+    for name in list(os.environ):
+        if name.startswith(("ALIBABA_CLOUD_", "ALICLOUD_")):
+            monkeypatch.delenv(name)
+    for name, value in dict(OIDC_ENV, ALIBABA_CLOUD_OIDC_TOKEN_FILE=str(token_file), ALIBABA_CLOUD_IMS_ENDPOINT=sts_emulator.url,
+                            ALIBABA_CLOUD_RAM_ENDPOINT=sts_emulator.url, ALIBABA_CLOUD_STS_ENDPOINT=sts_emulator.url).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    result = run_module(ram_user_info, {})
+    assert result.get("failed") is not True, result
+    issued = [e for e in sts_emulator.log_entries() if e["action"] == "AssumeRoleWithOIDC"]
+    assert issued and issued[-1]["status"] == 200
+    assert_no_secret(result.output, token, PROVIDER_SECRET)
+
+    bad = write_token(token_file, audience="someone-else")
+    result = run_module(ram_user_info, {})
+    assert result["failed"] is True and "AuthenticationFail.OIDCToken.AudienceNotMatch" in result["msg"]
+    assert_no_secret(result.output, bad, token, PROVIDER_SECRET)

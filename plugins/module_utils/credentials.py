@@ -100,6 +100,12 @@ OIDC_SESSION_NAME_PATTERN = re.compile(r"[A-Za-z0-9.@_-]{2,64}")
 MAX_OIDC_TOKEN_CHARS = 20000
 URI_TIMEOUT = (5, 10)  # connect, read (seconds), as the official library's credentials URI provider
 MAX_CHAINED_PROFILES = 10
+MAX_CODE_CHARS = 64  # a server-chosen Code is cut to this length before it goes into a message
+# Credentials that already expire within the refresh margin when they arrive are used for at least this long
+# (unless they expire first), so a source that hands out short-lived answers is not called at every get().
+MIN_REFETCH_INTERVAL = datetime.timedelta(seconds=30)
+# Module options that choose a source themselves; none of them goes with the OIDC options.
+OIDC_CONFLICTS = ("access_key_id", "access_key_secret", "security_token", "profile", "ecs_role_name")
 
 
 def _utcnow():
@@ -157,7 +163,8 @@ class CredentialsProvider:
     """Hands out credentials from ``fetch()``, fetching again when they are close to expiry; thread-safe.
 
     ``fetch`` is called lazily on the first :meth:`get` unless ``initial`` is given. If a refresh fails
-    while the cached credentials have not yet expired, the cached ones are still used.
+    while the cached credentials have not yet expired, the cached ones are still used. Credentials that arrive
+    already inside the refresh margin are kept for MIN_REFETCH_INTERVAL (or until they expire, if sooner).
     """
 
     def __init__(self, fetch: Callable[[], Credentials], initial: Credentials | None = None,
@@ -167,13 +174,23 @@ class CredentialsProvider:
         self._clock = clock or _utcnow
         self._margin = margin
         self._forced = False
+        self._fetched_at = self._clock()
+        self._arrived_in_margin = initial is not None and initial.expires_within(margin, self._fetched_at)
         self._lock = threading.Lock()
+
+    def _still_good(self, current, now):
+        if current is None or self._forced or current.expires_within(datetime.timedelta(0), now):
+            return False
+        if not current.expires_within(self._margin, now):
+            return True
+        # They arrived inside the margin: that is what the source hands out, so keep them a while.
+        return self._arrived_in_margin and now - self._fetched_at < MIN_REFETCH_INTERVAL
 
     def get(self) -> Credentials:
         with self._lock:
             current = self._current
             now = self._clock()
-            if current is not None and not self._forced and not current.expires_within(self._margin, now):
+            if self._still_good(current, now):
                 return current
             try:
                 fresh = self._fetch()
@@ -182,6 +199,8 @@ class CredentialsProvider:
                     raise
                 return current  # still valid for a little while; the next get() tries again
             self._current = fresh
+            self._fetched_at = now
+            self._arrived_in_margin = fresh.expires_within(self._margin, now)
             self._forced = False
             return fresh
 
@@ -334,8 +353,12 @@ def _cli_profile_named(config, name):
 def _cli_profile_credentials(lookup, config, profile, path, named_by, chain):
     """The credentials of one CLI profile; ``chain`` holds the names followed so far (ChainableRamRoleArn)."""
     name = chain[-1]
-    mode = profile.get("mode") or "AK"
+    mode = profile.get("mode")
     label = "CLI profile %r (%s)" % (name, path)
+    if not mode:
+        # The aliyun CLI refuses such a profile too ("not configure yet"); the official library skips it.
+        raise CredentialError("%s has no mode; the aliyun CLI counts it as not configured yet (run aliyun configure "
+                              "--profile %s, or set mode, for example AK)" % (label, name))
     if mode not in CLI_MODES:
         raise CredentialError("%s uses mode %r, which is not supported (it needs a person or a program this collection "
                               "does not run); supported modes: %s" % (label, mode, ", ".join(CLI_MODES)))
@@ -356,8 +379,11 @@ def _cli_profile_credentials(lookup, config, profile, path, named_by, chain):
         source_name = profile.get("source_profile")
         if not source_name:
             raise CredentialError("%s: mode ChainableRamRoleArn needs source_profile" % label)
-        if source_name in chain or len(chain) >= MAX_CHAINED_PROFILES:
+        if source_name in chain:
             raise CredentialError("%s: source_profile makes a loop: %s" % (label, " -> ".join(chain + [source_name])))
+        if len(chain) >= MAX_CHAINED_PROFILES:
+            raise CredentialError("%s: the chain of source_profile settings is longer than %d profiles: %s"
+                                  % (label, MAX_CHAINED_PROFILES, " -> ".join(chain + [source_name])))
         source_profile = _cli_profile_named(config, source_name)
         if source_profile is None:
             raise CredentialError("%s: its source_profile %r is not in the file" % (label, source_name))
@@ -418,7 +444,8 @@ def credentials_from_ini_file(lookup: _Lookup) -> Credentials | None:
     if not parser.has_section(name):
         lookup.note("INI credentials file %s" % path, "no section [%s]" % name)
         return None
-    section = parser[name]
+    # As the official library: a value ends at its first '#' (an AccessKey never holds one).
+    section = {key: value.split("#")[0].strip() for key, value in parser[name].items()}
     label = "INI profile [%s] (%s)" % (name, path)
     kind = section.get("type", "access_key")
     if kind not in INI_TYPES:
@@ -549,8 +576,16 @@ def _fetch_ecs_credentials(lookup, base, role_name, explicit):
         raise _MetadataUnavailable("credentials of role %r are not JSON" % role_name)
     if not isinstance(document, dict) or document.get("Code") != "Success":
         code = document.get("Code") if isinstance(document, dict) else None
-        raise _MetadataUnavailable("credentials of role %r answered Code %r instead of 'Success'" % (role_name, code))
+        raise _MetadataUnavailable("credentials of role %r answered Code %s instead of 'Success'" % (role_name, _code_for_message(code)))
     return _temporary_credentials(document, "ECS RAM role %r" % role_name)
+
+
+def _code_for_message(code):
+    """A server-chosen ``Code`` for a message: its repr, cut to MAX_CODE_CHARS characters."""
+    text = code if isinstance(code, str) else repr(code)
+    if len(text) > MAX_CODE_CHARS:
+        return "%r (cut to %d characters)" % (text[:MAX_CODE_CHARS], MAX_CODE_CHARS)
+    return repr(text)
 
 
 def _temporary_credentials(document, source):
@@ -680,7 +715,7 @@ def oidc_request(role_arn: str | None, provider_arn: str | None, token_file: str
     """Check AssumeRoleWithOIDC parameters locally; ``names`` are the settings named in a ValidationError."""
     arn_name, provider_name, file_name, session_option, duration_name = names
     if not provider_arn or not OIDC_PROVIDER_ARN_PATTERN.fullmatch(str(provider_arn)):
-        raise ValidationError(provider_name, "must look like acs:ram::<account id>:oidc-provider/<name>, got %r" % (provider_arn,))
+        raise ValidationError(provider_name, "must look like acs:ram::<account id>:oidc-provider/<name>")
     if not token_file:
         raise ValidationError(file_name, "must name the file that holds the OIDC token")
     base = role_request(role_arn, session_name or default_session_name(now), duration, None, policy, now,
@@ -718,6 +753,15 @@ def assume_role_with_oidc(oidc_call: Callable[[dict[str, Any]], dict[str, Any]] 
 
 def _oidc_options_set(lookup):
     return bool(lookup.option("oidc_provider_arn") or lookup.option("oidc_token_file"))
+
+
+def _check_oidc_conflicts(lookup):
+    """The OIDC options assume a role with the pod's token: no other source option goes with them."""
+    oidc = [name for name in ("oidc_provider_arn", "oidc_token_file") if lookup.option(name)]
+    others = [name for name in OIDC_CONFLICTS if lookup.option(name)]
+    if oidc and others:
+        raise ValidationError(", ".join(oidc), "cannot be combined with %s: the OIDC options assume the role with the "
+                              "OIDC token and need no other credentials; set one or the other" % ", ".join(others))
 
 
 def _oidc_environment_complete(lookup):
@@ -787,8 +831,8 @@ def credentials_from_uri(lookup: _Lookup) -> Credentials | None:
         document = None
     if not isinstance(document, dict) or document.get("Code") != "Success":
         code = document.get("Code") if isinstance(document, dict) else None
-        lookup.note(place, "answered Code %r instead of 'Success'" % (code,) if code else "answered something that is not "
-                    "a credentials document")
+        lookup.note(place, "answered Code %s instead of 'Success'" % _code_for_message(code) if code else "answered something "
+                    "that is not a credentials document")
         raise CredentialError(_not_found_message(lookup.tried))
     return _temporary_credentials(document, place)
 
@@ -841,6 +885,7 @@ def resolve_credentials(options: Mapping[str, Any] | None, environ: Mapping[str,
     neither message holds a secret.
     """
     lookup = _Lookup(options, os.environ if environ is None else environ, home, sts_call, http, clock, oidc_call)
+    _check_oidc_conflicts(lookup)
     role = _top_level_role(lookup)  # validated before any call
     for source in credential_chain(lookup):
         found = source(lookup)

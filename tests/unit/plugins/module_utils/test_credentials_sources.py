@@ -9,6 +9,8 @@ __metaclass__ = type
 
 import datetime
 import json
+import threading
+import time
 
 import pytest
 
@@ -106,6 +108,96 @@ def test_oidc_options_are_checked_before_any_call(tmp_path, options, option):
     assert info.value.option == option and oidc.calls == []
 
 
+@pytest.mark.parametrize("others", [
+    {"access_key_id": "option-key", "access_key_secret": "s"},
+    {"access_key_id": "option-key", "access_key_secret": "s", "security_token": "t"},
+    {"profile": "work"},
+    {"ecs_role_name": "EcsRole"},
+])
+@pytest.mark.parametrize("oidc", [
+    {"oidc_provider_arn": PROVIDER, "oidc_token_file": "/tmp/t", "assume_role_arn": ROLE},
+    {"oidc_token_file": "/tmp/t"},
+])
+def test_oidc_options_with_another_source_option_are_refused_before_any_call(tmp_path, oidc, others):
+    calls = []
+    options = dict(oidc, **others)
+    with pytest.raises(ValidationError) as info:
+        resolve_credentials(options, environ={}, home=str(tmp_path), oidc_call=calls.append,
+                            sts_call=lambda *args: calls.append(args))
+    assert info.value.option == ", ".join(name for name in ("oidc_provider_arn", "oidc_token_file") if name in oidc)
+    assert "cannot be combined with %s" % ", ".join(others) in info.value.rule
+    assert calls == []
+    assert "option-key" not in str(info.value) or "access_key_id" in str(info.value)
+
+
+def test_a_malformed_oidc_provider_arn_is_not_echoed(tmp_path):
+    with pytest.raises(ValidationError) as info:
+        resolve_credentials({"oidc_token_file": "/tmp/t", "oidc_provider_arn": "secret-looking-arn"}, environ={},
+                            home=str(tmp_path), oidc_call=FakeOidc())
+    assert info.value.option == "oidc_provider_arn" and "secret-looking" not in str(info.value)
+
+
+class SlowOidc(FakeOidc):
+    def __init__(self, minutes):
+        super(SlowOidc, self).__init__()
+        self.minutes = minutes
+        self.clock = None
+
+    def __call__(self, params):
+        time.sleep(0.02)  # long enough for the other threads to pile up on get()
+        self.calls.append(dict(params))
+        return {"Credentials": answer("STS.oidc-%d" % len(self.calls), self.minutes, self.clock())}
+
+
+def test_threads_sharing_an_oidc_provider_fetch_once_per_expiry(tmp_path):
+    token = tmp_path / "token"
+    token.write_text("the-token")
+    clock, oidc = Clock(), SlowOidc(60)
+    oidc.clock = clock
+    provider = resolve_credentials({}, environ=oidc_env(token), home=str(tmp_path), oidc_call=oidc, clock=clock)
+    for round_number in range(1, 4):
+        seen, start = [], threading.Barrier(8)
+
+        def worker():
+            start.wait()
+            seen.append(provider.get().access_key_id)
+        threads = [threading.Thread(target=worker) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(oidc.calls) == round_number
+        assert seen == ["STS.oidc-%d" % round_number] * 8
+        clock.now += datetime.timedelta(minutes=58)  # inside the refresh margin: the next round fetches once
+
+
+def test_an_answer_already_inside_the_refresh_margin_is_kept_a_while(tmp_path):
+    token = tmp_path / "token"
+    token.write_text("the-token")
+    clock, oidc = Clock(), SlowOidc(2)  # every answer expires in two minutes, inside the three-minute margin
+    oidc.clock = clock
+    provider = resolve_credentials({}, environ=oidc_env(token), home=str(tmp_path), oidc_call=oidc, clock=clock)
+    for _ in range(20):
+        assert provider.get().access_key_id == "STS.oidc-1"
+    clock.now += cred.MIN_REFETCH_INTERVAL - datetime.timedelta(seconds=1)
+    assert provider.get().access_key_id == "STS.oidc-1"
+    clock.now += datetime.timedelta(seconds=1)
+    assert provider.get().access_key_id == "STS.oidc-2"
+    assert len(oidc.calls) == 2
+
+
+def test_an_answer_inside_the_margin_is_not_kept_past_its_expiry():
+    clock, fetched = Clock(), []
+
+    def fetch():
+        fetched.append(1)
+        return cred.Credentials("STS.k%d" % len(fetched), "s", "t", clock() + datetime.timedelta(seconds=5))
+    provider = cred.CredentialsProvider(fetch, clock=clock)
+    assert provider.get().access_key_id == "STS.k1"
+    clock.now += datetime.timedelta(seconds=5)  # expired, well before MIN_REFETCH_INTERVAL
+    assert provider.get().access_key_id == "STS.k2"
+
+
 @pytest.mark.parametrize("content, message", [("", "holds 0 characters"), ("x" * 20001, "holds 20001 characters")])
 def test_oidc_token_file_content_is_checked_and_never_shown(tmp_path, content, message):
     token = tmp_path / "token"
@@ -168,6 +260,7 @@ def test_credentials_uri_refreshes_before_expiry_without_proxy_or_redirect(tmp_p
     (500, "", "answered HTTP 500"),
     (200, json.dumps({"Code": "Failed", "AccessKeySecret": "leak"}), "answered Code 'Failed'"),
     (200, "secret-looking text", "answered something that is not a credentials document"),
+    (200, json.dumps({"Code": "F" * 64 + "leak"}), "answered Code %r (cut to 64 characters)" % ("F" * 64)),
 ])
 def test_credentials_uri_failures_list_what_was_tried_and_hide_the_answer(tmp_path, status, body, outcome):
     env = dict(NO_ECS, ALIBABA_CLOUD_CREDENTIALS_URI="https://user:pass@creds.local:8443/v1/creds?sig=query-secret")

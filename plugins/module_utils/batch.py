@@ -458,7 +458,7 @@ class BatchRun:
 
     def _key_planner(self, outcome):
         outcome.key_planner = key_reconciler.KeyPlanner(self.client, outcome.upn, self.key_params, self.now,
-                                                         force_option="force_key_removal")
+                                                        force_option="force_key_removal")
         return outcome.key_planner
 
     def _key_plan(self, planner, keys, need_new=False):
@@ -595,9 +595,9 @@ class BatchRun:
                 key_plan.warnings.append(
                     "%s was not deleted because its access key(s) %s %s used within protect_used_within_days (%d); "
                     "it is kept, offboarded as without delete_users: run again once the key is unused for that long, "
-                    "or set force_key_removal: true" % (outcome.upn, ", ".join(k["access_key_id"] for k in outcome.key_planner.protected),
-                                                 "was" if len(outcome.key_planner.protected) == 1 else "were",
-                                                 self.options.protect_used_within_days))
+                    "or set force_key_removal: true" % (
+                        outcome.upn, ", ".join(k["access_key_id"] for k in outcome.key_planner.protected),
+                        "was" if len(outcome.key_planner.protected) == 1 else "were", self.options.protect_used_within_days))
             removal_plan = user_reconciler.plan_user(current, {"user_principal_name": outcome.upn, "groups": []},
                                                      purge_groups=True)
             outcome.action = "disabled"
@@ -737,7 +737,6 @@ class BatchRun:
             # the password is written (or not) by now; drop it
             outcome.generated_password = None
         return outcomes
-
 
     def _settle_returned_secrets(self, outcomes):
         """With return_secrets, a new secret is delivered only when the whole task succeeds (as ram_access_key's).

@@ -288,4 +288,3 @@ def test_named_files_are_used():
                                        and block.file_name in other.text for other in BLOCKS):
             unused.append("%s (%s)" % (block.where, block.file_name))
     assert not unused, "YAML blocks named as files that no command of their guide uses: %s" % ", ".join(unused)
-

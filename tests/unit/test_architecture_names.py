@@ -53,8 +53,8 @@ def test_every_name_the_page_calls_exists():
 def test_every_file_the_page_names_exists():
     with open(PAGE, encoding="utf-8") as handle:
         text = handle.read()
-    patterns = tuple("plugins/%s/*.py" % directory for directory in SOURCE_DIRECTORIES) + ("tests/emulator/*.py",
-                                                                                         "tests/tools/*.py")
+    patterns = tuple("plugins/%s/*.py" % directory for directory in SOURCE_DIRECTORIES)
+    patterns += ("tests/emulator/*.py", "tests/tools/*.py")
     files = set(os.path.basename(path) for pattern in patterns for path in glob.glob(os.path.join(ROOT, pattern)))
     named = set(FILE.findall(text)) - {"setup.py"}
     unknown = sorted(name for name in named if name not in files and not name.startswith(("test_", "ram_")))

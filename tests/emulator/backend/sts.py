@@ -104,8 +104,7 @@ class TemporaryCredentials:
             if not isinstance(value, str) or not value:
                 raise ValueError("name, issuer, audience and secret must be non-empty strings")
         with self._lock:
-            self._state.setdefault("oidc_providers", {})[name] = {"issuer": issuer, "audience": audience,
-                                                                   "secret": secret}
+            self._state.setdefault("oidc_providers", {})[name] = {"issuer": issuer, "audience": audience, "secret": secret}
             self._schedule_save()
         return {"Arn": "acs:ram::%s:oidc-provider/%s" % (self.account_id, name)}
 

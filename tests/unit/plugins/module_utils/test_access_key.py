@@ -739,7 +739,6 @@ def test_good_inputs_pass_validation_unchanged(account):
         assert validate_access_key_params(dict(params)) == params
 
 
-
 # --- a failure inside the create step, and a marker with nothing left to find ---------------------------------------
 
 def test_a_secret_file_that_cannot_be_written_still_reports_the_created_key(account, monkeypatch):

@@ -21,9 +21,12 @@ options:
         6) the RAM role of the ECS instance, from the instance metadata service, unless
         E(ALIBABA_CLOUD_ECS_METADATA_DISABLED=true);
         7) the URL in E(ALIBABA_CLOUD_CREDENTIALS_URI).
-      - Steps 2 to 7 are the official Alibaba Cloud credentials library's default chain, in its order.
+      - Steps 2 to 7 follow the order of the official Alibaba Cloud credentials library's default chain; step 2 also
+        reads the E(ALICLOUD_*) variables, which that library ignores. The collection's documentation lists every
+        difference (docs/authentication.md).
       - An empty environment variable counts as unset.
-      - Setting O(profile), O(ecs_role_name) or O(oidc_provider_arn) skips the environment variables.
+      - Setting O(profile), O(ecs_role_name), O(oidc_provider_arn) or O(oidc_token_file) chooses that source, and the
+        environment variables of step 2 are not read.
     type: str
     aliases: [alicloud_access_key]
   access_key_secret:
@@ -69,6 +72,8 @@ options:
       - Set both O(oidc_provider_arn) and O(oidc_token_file), or neither. With them, the other O(assume_role_session_name),
         O(assume_role_duration) and O(assume_role_policy) options apply to the OIDC session (its session name may be
         up to 64 characters).
+      - O(oidc_provider_arn) and O(oidc_token_file) cannot be combined with O(access_key_id), O(access_key_secret),
+        O(security_token), O(profile) or O(ecs_role_name); such a task fails before any call, naming the options.
       - When not set, E(ALIBABA_CLOUD_OIDC_PROVIDER_ARN) is used, together with E(ALIBABA_CLOUD_ROLE_ARN) and
         E(ALIBABA_CLOUD_OIDC_TOKEN_FILE) (all three must be set).
     type: str

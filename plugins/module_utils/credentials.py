@@ -20,9 +20,14 @@
 6. the ECS instance RAM role, read from the instance metadata service;
 7. ``ALIBABA_CLOUD_CREDENTIALS_URI``, a URL that answers temporary credentials.
 
-This is the official ``alibabacloud-credentials`` default chain with our module options in front and the legacy
-``ALICLOUD_*`` variables after ``ALIBABA_CLOUD_*`` (tests/unit/plugins/module_utils/test_credentials_official_chain.py
-runs both side by side).
+Steps 2 to 7 follow the order of the official ``alibabacloud-credentials`` default chain, with our module options in
+front and the legacy ``ALICLOUD_*`` variables after ``ALIBABA_CLOUD_*``. Where the official chain catches a source's
+error and tries the next one, we mostly stop with the error (a named file, role or profile that does not work);
+docs/authentication.md lists each difference and tests/unit/plugins/module_utils/test_credentials_official_chain.py
+runs both side by side.
+
+The OIDC options choose their source: with ``access_key_id``, ``access_key_secret``, ``security_token``,
+``profile`` or ``ecs_role_name`` they are a ValidationError before any call.
 
 The profile used in steps 4 and 5 is the ``profile`` option, else ``ALIBABA_CLOUD_PROFILE``, else the CLI
 file's ``current`` (CLI) or ``default`` (INI). A ``profile`` or ``ecs_role_name`` module option is an

@@ -14,11 +14,19 @@ options:
         1) the O(access_key_id) and O(access_key_secret) options (with O(security_token) for STS credentials);
         2) the environment variables E(ALIBABA_CLOUD_ACCESS_KEY_ID), E(ALIBABA_CLOUD_ACCESS_KEY_SECRET) and
         E(ALIBABA_CLOUD_SECURITY_TOKEN), then E(ALICLOUD_ACCESS_KEY), E(ALICLOUD_SECRET_KEY) and E(ALICLOUD_SECURITY_TOKEN);
-        3) the aliyun CLI file C(~/.aliyun/config.json);
-        4) the INI file named by E(ALIBABA_CLOUD_CREDENTIALS_FILE), else C(~/.alibabacloud/credentials.ini);
-        5) the RAM role of the ECS instance, from the instance metadata service.
+        3) OIDC (RRSA) with O(oidc_provider_arn) and O(oidc_token_file), else E(ALIBABA_CLOUD_ROLE_ARN),
+        E(ALIBABA_CLOUD_OIDC_PROVIDER_ARN) and E(ALIBABA_CLOUD_OIDC_TOKEN_FILE), through STS AssumeRoleWithOIDC;
+        4) the aliyun CLI file C(~/.aliyun/config.json), unless E(ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true);
+        5) the INI file named by E(ALIBABA_CLOUD_CREDENTIALS_FILE), else C(~/.alibabacloud/credentials.ini);
+        6) the RAM role of the ECS instance, from the instance metadata service, unless
+        E(ALIBABA_CLOUD_ECS_METADATA_DISABLED=true);
+        7) the URL in E(ALIBABA_CLOUD_CREDENTIALS_URI).
+      - Steps 2 to 7 follow the order of the official Alibaba Cloud credentials library's default chain; step 2 also
+        reads the E(ALICLOUD_*) variables, which that library ignores. The collection's documentation lists every
+        difference (docs/authentication.md).
       - An empty environment variable counts as unset.
-      - Setting O(profile) or O(ecs_role_name) skips the environment variables.
+      - Setting O(profile), O(ecs_role_name), O(oidc_provider_arn) or O(oidc_token_file) chooses that source, and the
+        environment variables of step 2 are not read.
     type: str
     aliases: [alicloud_access_key]
   access_key_secret:
@@ -56,6 +64,25 @@ options:
       - The session name for O(assume_role_arn), 2 to 32 characters from letters, digits, C(.), C(@), C(_) and C(-).
       - When not set, E(ALIBABA_CLOUD_ROLE_SESSION_NAME) is used, else a name with the current time.
     type: str
+  oidc_provider_arn:
+    description:
+      - The ARN of the OIDC identity provider, for example C(acs:ram::123456789012****:oidc-provider/ack-rrsa-c1234),
+        to assume the role O(assume_role_arn) (else E(ALIBABA_CLOUD_ROLE_ARN)) with STS AssumeRoleWithOIDC and the
+        token in O(oidc_token_file). This is how a pod of an ACK cluster with RRSA gets credentials.
+      - Set both O(oidc_provider_arn) and O(oidc_token_file), or neither. With them, the other O(assume_role_session_name),
+        O(assume_role_duration) and O(assume_role_policy) options apply to the OIDC session (its session name may be
+        up to 64 characters).
+      - O(oidc_provider_arn) and O(oidc_token_file) cannot be combined with O(access_key_id), O(access_key_secret),
+        O(security_token), O(profile) or O(ecs_role_name); such a task fails before any call, naming the options.
+      - When not set, E(ALIBABA_CLOUD_OIDC_PROVIDER_ARN) is used, together with E(ALIBABA_CLOUD_ROLE_ARN) and
+        E(ALIBABA_CLOUD_OIDC_TOKEN_FILE) (all three must be set).
+    type: str
+  oidc_token_file:
+    description:
+      - The file that holds the OIDC token for O(oidc_provider_arn). It is read again at every refresh, since
+        Kubernetes rotates the token.
+      - When not set, E(ALIBABA_CLOUD_OIDC_TOKEN_FILE) is used.
+    type: path
   assume_role_duration:
     description:
       - How long the assumed role's credentials are valid, in seconds (900 to 43200, and at most the role's
@@ -86,7 +113,9 @@ options:
   sts_endpoint:
     description:
       - The STS endpoint used by O(assume_role_arn), in the same forms as O(ims_endpoint).
-      - When not set, E(ALIBABA_CLOUD_STS_ENDPOINT) is used, else C(sts.aliyuncs.com).
+      - When not set, E(ALIBABA_CLOUD_STS_ENDPOINT) is used, else C(sts.<region>.aliyuncs.com) for the region in
+        E(ALIBABA_CLOUD_STS_REGION) (C(sts-vpc.<region>.aliyuncs.com) when E(ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED=true)),
+        else C(sts.aliyuncs.com).
     type: str
   allow_insecure_http:
     description:

@@ -23,6 +23,7 @@ from ansible_collections.aliyun.ram.plugins.module_utils.transport import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     FixedCredentials,
+    NoCredentials,
     RetryPolicy,
     Transport,
     check_ca_bundle,
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 CREDENTIAL_OPTIONS = (
     "access_key_id", "access_key_secret", "security_token", "profile", "ecs_role_name",
     "assume_role_arn", "assume_role_session_name", "assume_role_duration", "assume_role_external_id",
-    "assume_role_policy",
+    "assume_role_policy", "oidc_provider_arn", "oidc_token_file",
 )
 
 ENDPOINT_OPTIONS = {"ims": "ims_endpoint", "ram": "ram_endpoint", "sts": "sts_endpoint"}
@@ -65,6 +66,8 @@ def connection_argument_spec() -> dict[str, dict[str, Any]]:
         assume_role_duration=dict(type="int", default=3600),
         assume_role_external_id=dict(type="str", no_log=False),
         assume_role_policy=dict(type="json"),
+        oidc_provider_arn=dict(type="str"),
+        oidc_token_file=dict(type="path", no_log=False),
         ims_endpoint=dict(type="str"),
         ram_endpoint=dict(type="str"),
         sts_endpoint=dict(type="str"),
@@ -111,6 +114,17 @@ def make_sts_call(settings: dict[str, Any]) -> Callable[[Credentials, dict[str, 
     return sts_call
 
 
+def make_oidc_call(settings: dict[str, Any]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """An ``oidc_call(params)`` that runs the unsigned STS AssumeRoleWithOIDC through a Transport."""
+    def oidc_call(params):
+        transport = Transport(NoCredentials(), **settings)
+        try:
+            return transport.call("sts", "AssumeRoleWithOIDC", params)
+        finally:
+            transport.close()
+    return oidc_call
+
+
 def insecure_setting_warnings(settings: Mapping[str, Any], environ: Mapping[str, str] | None) -> list[str]:
     """Warnings for the settings that expose requests: unchecked TLS, plain HTTP to a host other than loopback."""
     warnings = []
@@ -139,7 +153,8 @@ def client_from_params(params: Mapping[str, Any], environ: Mapping[str, str] | N
         for warning in insecure_setting_warnings(settings, environ):
             warn(warning)
     options = dict((name, params.get(name)) for name in CREDENTIAL_OPTIONS)
-    provider = resolve_credentials(options, environ=environ, sts_call=make_sts_call(settings), http=requests.Session())
+    provider = resolve_credentials(options, environ=environ, sts_call=make_sts_call(settings), http=requests.Session(),
+                                   oidc_call=make_oidc_call(settings))
     return RamClient(Transport(provider, **settings))
 
 

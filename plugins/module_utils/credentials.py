@@ -10,12 +10,26 @@
 2. environment ``ALIBABA_CLOUD_ACCESS_KEY_ID`` / ``ALIBABA_CLOUD_ACCESS_KEY_SECRET`` /
    ``ALIBABA_CLOUD_SECURITY_TOKEN``, then the Terraform-style ``ALICLOUD_ACCESS_KEY`` /
    ``ALICLOUD_SECRET_KEY`` / ``ALICLOUD_SECURITY_TOKEN``; an empty value counts as unset;
-3. the aliyun CLI file ``~/.aliyun/config.json`` (modes ``AK``, ``StsToken``, ``RamRoleArn``, ``EcsRamRole``);
-4. the INI file named by ``ALIBABA_CLOUD_CREDENTIALS_FILE``, else ``~/.alibabacloud/credentials.ini``
-   (types ``access_key``, ``ram_role_arn``, ``ecs_ram_role``);
-5. the ECS instance RAM role, read from the instance metadata service.
+3. OIDC (RRSA): the ``oidc_provider_arn`` + ``oidc_token_file`` options, else ``ALIBABA_CLOUD_ROLE_ARN`` +
+   ``ALIBABA_CLOUD_OIDC_PROVIDER_ARN`` + ``ALIBABA_CLOUD_OIDC_TOKEN_FILE``, through the unsigned STS
+   AssumeRoleWithOIDC; the token file is read again at every refresh;
+4. the aliyun CLI file ``~/.aliyun/config.json`` (modes ``AK``, ``StsToken``, ``RamRoleArn``, ``EcsRamRole``,
+   ``OIDC``, ``ChainableRamRoleArn``), unless ``ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true``;
+5. the INI file named by ``ALIBABA_CLOUD_CREDENTIALS_FILE``, else ``~/.alibabacloud/credentials.ini``
+   (types ``access_key``, ``ram_role_arn``, ``ecs_ram_role``, ``oidc_role_arn``);
+6. the ECS instance RAM role, read from the instance metadata service;
+7. ``ALIBABA_CLOUD_CREDENTIALS_URI``, a URL that answers temporary credentials.
 
-The profile used in steps 3 and 4 is the ``profile`` option, else ``ALIBABA_CLOUD_PROFILE``, else the CLI
+Steps 2 to 7 follow the order of the official ``alibabacloud-credentials`` default chain, with our module options in
+front and the legacy ``ALICLOUD_*`` variables after ``ALIBABA_CLOUD_*``. Where the official chain catches a source's
+error and tries the next one, we mostly stop with the error (a named file, role or profile that does not work);
+docs/authentication.md lists each difference and tests/unit/plugins/module_utils/test_credentials_official_chain.py
+runs both side by side.
+
+The OIDC options choose their source: with ``access_key_id``, ``access_key_secret``, ``security_token``,
+``profile`` or ``ecs_role_name`` they are a ValidationError before any call.
+
+The profile used in steps 4 and 5 is the ``profile`` option, else ``ALIBABA_CLOUD_PROFILE``, else the CLI
 file's ``current`` (CLI) or ``default`` (INI). A ``profile`` or ``ecs_role_name`` module option is an
 explicit choice, so it skips the environment step (as boto3 does for an explicit profile).
 
@@ -45,6 +59,7 @@ import os
 import re
 import threading
 from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import CredentialError, ValidationError
 
@@ -81,8 +96,21 @@ ENV_FAMILIES = (
     ("ALIBABA_CLOUD_*", "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN"),
     ("ALICLOUD_*", "ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", "ALICLOUD_SECURITY_TOKEN"),
 )
-CLI_MODES = ("AK", "StsToken", "RamRoleArn", "EcsRamRole")
-INI_TYPES = ("access_key", "ram_role_arn", "ecs_ram_role")
+CLI_MODES = ("AK", "StsToken", "RamRoleArn", "EcsRamRole", "OIDC", "ChainableRamRoleArn")
+INI_TYPES = ("access_key", "ram_role_arn", "ecs_ram_role", "oidc_role_arn")
+OIDC_ENV = ("ALIBABA_CLOUD_ROLE_ARN", "ALIBABA_CLOUD_OIDC_PROVIDER_ARN", "ALIBABA_CLOUD_OIDC_TOKEN_FILE")
+# Used with fullmatch() only.
+OIDC_PROVIDER_ARN_PATTERN = re.compile(r"acs:ram::[0-9]+:oidc-provider/[A-Za-z0-9._-]{1,128}")
+OIDC_SESSION_NAME_PATTERN = re.compile(r"[A-Za-z0-9.@_-]{2,64}")
+MAX_OIDC_TOKEN_CHARS = 20000
+URI_TIMEOUT = (5, 10)  # connect, read (seconds), as the official library's credentials URI provider
+MAX_CHAINED_PROFILES = 10
+MAX_CODE_CHARS = 64  # a server-chosen Code is cut to this length before it goes into a message
+# Credentials that already expire within the refresh margin when they arrive are used for at least this long
+# (unless they expire first), so a source that hands out short-lived answers is not called at every get().
+MIN_REFETCH_INTERVAL = datetime.timedelta(seconds=30)
+# Module options that choose a source themselves; none of them goes with the OIDC options.
+OIDC_CONFLICTS = ("access_key_id", "access_key_secret", "security_token", "profile", "ecs_role_name")
 
 
 def _utcnow():
@@ -140,7 +168,8 @@ class CredentialsProvider:
     """Hands out credentials from ``fetch()``, fetching again when they are close to expiry; thread-safe.
 
     ``fetch`` is called lazily on the first :meth:`get` unless ``initial`` is given. If a refresh fails
-    while the cached credentials have not yet expired, the cached ones are still used.
+    while the cached credentials have not yet expired, the cached ones are still used. Credentials that arrive
+    already inside the refresh margin are kept for MIN_REFETCH_INTERVAL (or until they expire, if sooner).
     """
 
     def __init__(self, fetch: Callable[[], Credentials], initial: Credentials | None = None,
@@ -150,13 +179,23 @@ class CredentialsProvider:
         self._clock = clock or _utcnow
         self._margin = margin
         self._forced = False
+        self._fetched_at = self._clock()
+        self._arrived_in_margin = initial is not None and initial.expires_within(margin, self._fetched_at)
         self._lock = threading.Lock()
+
+    def _still_good(self, current, now):
+        if current is None or self._forced or current.expires_within(datetime.timedelta(0), now):
+            return False
+        if not current.expires_within(self._margin, now):
+            return True
+        # They arrived inside the margin: that is what the source hands out, so keep them a while.
+        return self._arrived_in_margin and now - self._fetched_at < MIN_REFETCH_INTERVAL
 
     def get(self) -> Credentials:
         with self._lock:
             current = self._current
             now = self._clock()
-            if current is not None and not self._forced and not current.expires_within(self._margin, now):
+            if self._still_good(current, now):
                 return current
             try:
                 fresh = self._fetch()
@@ -165,6 +204,8 @@ class CredentialsProvider:
                     raise
                 return current  # still valid for a little while; the next get() tries again
             self._current = fresh
+            self._fetched_at = now
+            self._arrived_in_margin = fresh.expires_within(self._margin, now)
             self._forced = False
             return fresh
 
@@ -180,8 +221,9 @@ class CredentialsProvider:
 class _Lookup:
     """What the sources may read (options, environment, home, STS, HTTP) and a record of where they looked."""
 
-    def __init__(self, options, environ, home, sts_call, http, clock):
+    def __init__(self, options, environ, home, sts_call, http, clock, oidc_call=None):
         self.options = dict(options or {})
+        self.oidc_call = oidc_call
         self.environ = environ
         self.home = home if home is not None else os.path.expanduser("~")
         self.sts_call = sts_call
@@ -283,6 +325,9 @@ def credentials_from_cli_profile(lookup: _Lookup) -> Credentials | None:
     """Step 3: a profile of the aliyun CLI's ``<home>/.aliyun/config.json``."""
     path = os.path.join(lookup.home, ".aliyun", "config.json")
     place = "CLI profile file %s" % path
+    if lookup.env_true("ALIBABA_CLOUD_CLI_PROFILE_DISABLED"):
+        lookup.note(place, "skipped (ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true)")
+        return None
     if not os.path.isfile(path):
         lookup.note(place, "not found")
         return None
@@ -296,19 +341,61 @@ def credentials_from_cli_profile(lookup: _Lookup) -> Credentials | None:
         raise CredentialError("cannot read %s: the top level is not a JSON object" % path)
     name, named_by = lookup.profile_name()
     if name is None:
+        # As the aliyun CLI: no "current" means "default" (the Python library reads no profile then).
         name = config.get("current") or "default"
-    profiles = [p for p in config.get("profiles") or [] if isinstance(p, dict) and p.get("name") == name]
-    if not profiles:
+    profile = _cli_profile_named(config, name)
+    if profile is None:
         lookup.note(place, "no profile %r" % name)
         return None
-    profile = profiles[0]
-    mode = profile.get("mode") or "AK"
+    return _cli_profile_credentials(lookup, config, profile, path, named_by, [name])
+
+
+def _cli_profile_named(config, name):
+    profiles = [p for p in config.get("profiles") or [] if isinstance(p, dict) and p.get("name") == name]
+    return profiles[0] if profiles else None
+
+
+def _cli_profile_credentials(lookup, config, profile, path, named_by, chain):
+    """The credentials of one CLI profile; ``chain`` holds the names followed so far (ChainableRamRoleArn)."""
+    name = chain[-1]
+    mode = profile.get("mode")
     label = "CLI profile %r (%s)" % (name, path)
+    if not mode:
+        # The aliyun CLI refuses such a profile too ("not configure yet"); the official library skips it.
+        raise CredentialError("%s has no mode; the aliyun CLI counts it as not configured yet (run aliyun configure "
+                              "--profile %s, or set mode, for example AK)" % (label, name))
     if mode not in CLI_MODES:
-        raise CredentialError("%s uses mode %r, which is not supported; supported modes: %s" % (label, mode, ", ".join(CLI_MODES)))
+        raise CredentialError("%s uses mode %r, which is not supported (it needs a person or a program this collection "
+                              "does not run); supported modes: %s" % (label, mode, ", ".join(CLI_MODES)))
     if mode == "EcsRamRole":
+        if lookup.env_true("ALIBABA_CLOUD_ECS_METADATA_DISABLED"):
+            lookup.note(label, "mode EcsRamRole skipped (ALIBABA_CLOUD_ECS_METADATA_DISABLED=true)")
+            return None
         role_name = _checked_role_name(profile.get("ram_role_name") or None, "ram_role_name in %s" % label)
         return _ecs_credentials(lookup, role_name, explicit=True)
+    if mode == "OIDC":
+        request = oidc_request(
+            profile.get("ram_role_arn"), profile.get("oidc_provider_arn"), profile.get("oidc_token_file"),
+            profile.get("role_session_name"), profile.get("expired_seconds"), profile.get("policy"), lookup.clock(),
+            names=tuple("%s in %s" % (key, label) for key in (
+                "ram_role_arn", "oidc_provider_arn", "oidc_token_file", "role_session_name", "expired_seconds")))
+        return assume_role_with_oidc(lookup.oidc_call, request)
+    if mode == "ChainableRamRoleArn":
+        source_name = profile.get("source_profile")
+        if not source_name:
+            raise CredentialError("%s: mode ChainableRamRoleArn needs source_profile" % label)
+        if source_name in chain:
+            raise CredentialError("%s: source_profile makes a loop: %s" % (label, " -> ".join(chain + [source_name])))
+        if len(chain) >= MAX_CHAINED_PROFILES:
+            raise CredentialError("%s: the chain of source_profile settings is longer than %d profiles: %s"
+                                  % (label, MAX_CHAINED_PROFILES, " -> ".join(chain + [source_name])))
+        source_profile = _cli_profile_named(config, source_name)
+        if source_profile is None:
+            raise CredentialError("%s: its source_profile %r is not in the file" % (label, source_name))
+        base = _cli_profile_credentials(lookup, config, source_profile, path, "source_profile", chain + [source_name])
+        if base is None:
+            raise CredentialError("%s: its source_profile %r gave no credentials" % (label, source_name))
+        return assume_role(lookup.sts_call, base, _cli_role_request(lookup, profile, label))
     pair = _key_pair(label, "access_key_id", profile.get("access_key_id"), "access_key_secret", profile.get("access_key_secret"))
     if pair is None:
         if named_by is None and mode == "AK":
@@ -321,11 +408,14 @@ def credentials_from_cli_profile(lookup: _Lookup) -> Credentials | None:
         if not profile.get("sts_token"):
             raise CredentialError("%s: mode StsToken needs sts_token" % label)
         return Credentials(pair[0], pair[1], profile["sts_token"], source=label)
-    request = role_request(
+    return assume_role(lookup.sts_call, Credentials(pair[0], pair[1], source=label), _cli_role_request(lookup, profile, label))
+
+
+def _cli_role_request(lookup, profile, label):
+    return role_request(
         profile.get("ram_role_arn"), profile.get("ram_session_name"), profile.get("expired_seconds"),
-        profile.get("external_id"), None, lookup.clock(),
+        profile.get("external_id"), profile.get("policy"), lookup.clock(),
         names=("ram_role_arn in %s" % label, "ram_session_name in %s" % label, "expired_seconds in %s" % label))
-    return assume_role(lookup.sts_call, Credentials(pair[0], pair[1], source=label), request)
 
 
 def _ini_path(lookup):
@@ -359,13 +449,24 @@ def credentials_from_ini_file(lookup: _Lookup) -> Credentials | None:
     if not parser.has_section(name):
         lookup.note("INI credentials file %s" % path, "no section [%s]" % name)
         return None
-    section = parser[name]
+    # As the official library: a value ends at its first '#' (an AccessKey never holds one).
+    section = {key: value.split("#")[0].strip() for key, value in parser[name].items()}
     label = "INI profile [%s] (%s)" % (name, path)
     kind = section.get("type", "access_key")
     if kind not in INI_TYPES:
         raise CredentialError("%s has type %r, which is not supported; supported types: %s" % (label, kind, ", ".join(INI_TYPES)))
     if kind == "ecs_ram_role":
+        if lookup.env_true("ALIBABA_CLOUD_ECS_METADATA_DISABLED"):
+            lookup.note(label, "type ecs_ram_role skipped (ALIBABA_CLOUD_ECS_METADATA_DISABLED=true)")
+            return None
         return _ecs_credentials(lookup, _checked_role_name(section.get("role_name") or None, "role_name in %s" % label), explicit=True)
+    if kind == "oidc_role_arn":
+        request = oidc_request(
+            section.get("role_arn"), section.get("oidc_provider_arn"), section.get("oidc_token_file_path"),
+            section.get("role_session_name"), None, section.get("policy"), lookup.clock(),
+            names=tuple("%s in %s" % (key, label) for key in (
+                "role_arn", "oidc_provider_arn", "oidc_token_file_path", "role_session_name", "duration")))
+        return assume_role_with_oidc(lookup.oidc_call, request)
     pair = _key_pair(label, "access_key_id", section.get("access_key_id"), "access_key_secret", section.get("access_key_secret"))
     if pair is None:
         raise CredentialError("%s: type %s needs access_key_id and access_key_secret" % (label, kind))
@@ -480,8 +581,16 @@ def _fetch_ecs_credentials(lookup, base, role_name, explicit):
         raise _MetadataUnavailable("credentials of role %r are not JSON" % role_name)
     if not isinstance(document, dict) or document.get("Code") != "Success":
         code = document.get("Code") if isinstance(document, dict) else None
-        raise _MetadataUnavailable("credentials of role %r answered Code %r instead of 'Success'" % (role_name, code))
+        raise _MetadataUnavailable("credentials of role %r answered Code %s instead of 'Success'" % (role_name, _code_for_message(code)))
     return _temporary_credentials(document, "ECS RAM role %r" % role_name)
+
+
+def _code_for_message(code):
+    """A server-chosen ``Code`` for a message: its repr, cut to MAX_CODE_CHARS characters."""
+    text = code if isinstance(code, str) else repr(code)
+    if len(text) > MAX_CODE_CHARS:
+        return "%r (cut to %d characters)" % (text[:MAX_CODE_CHARS], MAX_CODE_CHARS)
+    return repr(text)
 
 
 def _temporary_credentials(document, source):
@@ -523,14 +632,16 @@ def default_session_name(now: datetime.datetime) -> str:
 
 def role_request(role_arn: str | None, session_name: str | None, duration: int | str | None, external_id: str | None,
                  policy: str | None, now: datetime.datetime,
-                 names: tuple[str, str, str] = ("assume_role_arn", "assume_role_session_name", "assume_role_duration")) -> RoleRequest:
+                 names: tuple[str, str, str] = ("assume_role_arn", "assume_role_session_name", "assume_role_duration"),
+                 session_pattern: re.Pattern = SESSION_NAME_PATTERN) -> RoleRequest:
     """Check AssumeRole parameters locally; ``names`` are the settings named in a ValidationError."""
     arn_name, session_option, duration_name = names
     if not role_arn or not ROLE_ARN_PATTERN.fullmatch(str(role_arn)):
         raise ValidationError(arn_name, "must look like acs:ram::<account id>:role/<role name>, got %r" % (role_arn,))
     session_name = session_name or default_session_name(now)
-    if not SESSION_NAME_PATTERN.fullmatch(str(session_name)):
-        raise ValidationError(session_option, "must be 2 to 32 characters from A-Z a-z 0-9 . @ _ -")
+    if not session_pattern.fullmatch(str(session_name)):
+        longest = 64 if session_pattern is OIDC_SESSION_NAME_PATTERN else 32
+        raise ValidationError(session_option, "must be 2 to %d characters from A-Z a-z 0-9 . @ _ -" % longest)
     if duration in (None, ""):
         duration = DEFAULT_ROLE_DURATION
     try:
@@ -556,8 +667,16 @@ def assume_role(sts_call: Callable[[Credentials, dict[str, Any]], dict[str, Any]
 
 
 def _top_level_role(lookup):
-    """The assume_role_* options (or ALIBABA_CLOUD_ROLE_ARN / _SESSION_NAME) as a RoleRequest, or None."""
-    role_arn = lookup.option("assume_role_arn") or lookup.env("ALIBABA_CLOUD_ROLE_ARN")
+    """The assume_role_* options (or ALIBABA_CLOUD_ROLE_ARN / _SESSION_NAME) as a RoleRequest, or None.
+
+    With the OIDC options the assume_role_* options describe the OIDC role, and with the three OIDC variables
+    ALIBABA_CLOUD_ROLE_ARN is the OIDC role: neither is then assumed a second time."""
+    if _oidc_options_set(lookup):
+        return None
+    if _oidc_environment_complete(lookup):
+        role_arn = lookup.option("assume_role_arn")
+    else:
+        role_arn = lookup.option("assume_role_arn") or lookup.env("ALIBABA_CLOUD_ROLE_ARN")
     if not role_arn:
         return None
     arn_name = "assume_role_arn" if lookup.option("assume_role_arn") else "ALIBABA_CLOUD_ROLE_ARN"
@@ -569,6 +688,160 @@ def _top_level_role(lookup):
                         lookup.option("assume_role_policy"), lookup.clock(), names=(arn_name, session_option, "assume_role_duration"))
 
 
+# ---------------------------------------------------------------- OIDC (RRSA): STS AssumeRoleWithOIDC
+
+
+class OidcRequest:
+    """Validated AssumeRoleWithOIDC parameters; the token is read from ``token_file`` at each call."""
+
+    __slots__ = ("role_arn", "provider_arn", "token_file", "session_name", "duration", "policy")
+
+    def __init__(self, role_arn: str, provider_arn: str, token_file: str, session_name: str, duration: int,
+                 policy: str | None = None) -> None:
+        self.role_arn = role_arn
+        self.provider_arn = provider_arn
+        self.token_file = token_file
+        self.session_name = session_name
+        self.duration = duration
+        self.policy = policy
+
+    def params(self, token: str) -> dict[str, Any]:
+        params = {"RoleArn": self.role_arn, "OIDCProviderArn": self.provider_arn, "OIDCToken": token,
+                  "RoleSessionName": self.session_name, "DurationSeconds": self.duration}
+        if self.policy:
+            params["Policy"] = self.policy
+        return params
+
+
+def oidc_request(role_arn: str | None, provider_arn: str | None, token_file: str | None, session_name: str | None,
+                 duration: int | str | None, policy: str | None, now: datetime.datetime,
+                 names: tuple[str, ...] = ("assume_role_arn", "oidc_provider_arn", "oidc_token_file",
+                                           "assume_role_session_name", "assume_role_duration")) -> OidcRequest:
+    """Check AssumeRoleWithOIDC parameters locally; ``names`` are the settings named in a ValidationError."""
+    arn_name, provider_name, file_name, session_option, duration_name = names
+    if not provider_arn or not OIDC_PROVIDER_ARN_PATTERN.fullmatch(str(provider_arn)):
+        raise ValidationError(provider_name, "must look like acs:ram::<account id>:oidc-provider/<name>")
+    if not token_file:
+        raise ValidationError(file_name, "must name the file that holds the OIDC token")
+    base = role_request(role_arn, session_name or default_session_name(now), duration, None, policy, now,
+                        names=(arn_name, session_option, duration_name), session_pattern=OIDC_SESSION_NAME_PATTERN)
+    return OidcRequest(base.role_arn, str(provider_arn), os.path.expanduser(str(token_file)), base.session_name,
+                       base.duration, base.policy)
+
+
+def read_oidc_token(path: str) -> str:
+    """The token in ``path``, read afresh (Kubernetes rotates it); errors name the file, never its content."""
+    try:
+        with open(path, "rb") as handle:
+            token = handle.read(MAX_OIDC_TOKEN_CHARS * 4 + 1).decode("utf-8").strip()
+    except (IOError, OSError) as exc:
+        raise CredentialError("cannot read the OIDC token file %s (%s)" % (path, type(exc).__name__)) from None
+    except UnicodeDecodeError:
+        raise CredentialError("the OIDC token file %s is not UTF-8 text" % path) from None
+    if not 4 <= len(token) <= MAX_OIDC_TOKEN_CHARS:
+        raise CredentialError("the OIDC token file %s holds %d characters; a token has 4 to %d"
+                              % (path, len(token), MAX_OIDC_TOKEN_CHARS))
+    return token
+
+
+def assume_role_with_oidc(oidc_call: Callable[[dict[str, Any]], dict[str, Any]] | None, request: OidcRequest) -> Credentials:
+    """Call STS AssumeRoleWithOIDC (unsigned) with the token file's current token; the role's credentials."""
+    source = "OIDC role %s" % request.role_arn
+    if oidc_call is None:
+        raise CredentialError("%s: no STS client was supplied to make the call" % source)
+    response = oidc_call(request.params(read_oidc_token(request.token_file)))
+    document = response.get("Credentials") if isinstance(response, dict) else None
+    if not isinstance(document, dict):
+        raise CredentialError("%s: the STS answer has no Credentials" % source)
+    return _temporary_credentials(document, source)
+
+
+def _oidc_options_set(lookup):
+    return bool(lookup.option("oidc_provider_arn") or lookup.option("oidc_token_file"))
+
+
+def _check_oidc_conflicts(lookup):
+    """The OIDC options assume a role with the pod's token: no other source option goes with them."""
+    oidc = [name for name in ("oidc_provider_arn", "oidc_token_file") if lookup.option(name)]
+    others = [name for name in OIDC_CONFLICTS if lookup.option(name)]
+    if oidc and others:
+        raise ValidationError(", ".join(oidc), "cannot be combined with %s: the OIDC options assume the role with the "
+                              "OIDC token and need no other credentials; set one or the other" % ", ".join(others))
+
+
+def _oidc_environment_complete(lookup):
+    return all(lookup.env(name) for name in OIDC_ENV)
+
+
+def credentials_from_oidc(lookup: _Lookup) -> Credentials | None:
+    """After the environment: the OIDC options, else ALIBABA_CLOUD_ROLE_ARN + _OIDC_PROVIDER_ARN + _OIDC_TOKEN_FILE."""
+    now = lookup.clock()
+    if _oidc_options_set(lookup):
+        role_arn = lookup.option("assume_role_arn") or lookup.env("ALIBABA_CLOUD_ROLE_ARN")
+        request = oidc_request(role_arn, lookup.option("oidc_provider_arn"), lookup.option("oidc_token_file"),
+                               lookup.option("assume_role_session_name") or lookup.env("ALIBABA_CLOUD_ROLE_SESSION_NAME"),
+                               lookup.option("assume_role_duration"), lookup.option("assume_role_policy"), now)
+        return assume_role_with_oidc(lookup.oidc_call, request)
+    missing = [name for name in OIDC_ENV if not lookup.env(name)]
+    if missing:
+        outcome = "not set" if len(missing) == len(OIDC_ENV) else "incomplete (%s not set)" % ", ".join(missing)
+        lookup.note("OIDC role %s" % "/".join(OIDC_ENV), outcome)
+        return None
+    request = oidc_request(
+        lookup.env("ALIBABA_CLOUD_ROLE_ARN"), lookup.env("ALIBABA_CLOUD_OIDC_PROVIDER_ARN"),
+        lookup.env("ALIBABA_CLOUD_OIDC_TOKEN_FILE"), lookup.env("ALIBABA_CLOUD_ROLE_SESSION_NAME"),
+        lookup.option("assume_role_duration"), None, now,
+        names=OIDC_ENV[:1] + OIDC_ENV[1:] + ("ALIBABA_CLOUD_ROLE_SESSION_NAME", "assume_role_duration"))
+    return assume_role_with_oidc(lookup.oidc_call, request)
+
+
+# ---------------------------------------------------------------- credentials URI
+
+
+def uri_for_messages(uri: str) -> str:
+    """``scheme://host[:port]/path`` of a credentials URI: user info and the query may hold a secret."""
+    parts = urlsplit(uri)
+    host = parts.hostname or ""
+    if parts.port:
+        host = "%s:%d" % (host, parts.port)
+    return "%s://%s%s" % (parts.scheme, host, parts.path)
+
+
+def credentials_from_uri(lookup: _Lookup) -> Credentials | None:
+    """Last step: ``ALIBABA_CLOUD_CREDENTIALS_URI``, a URL answering ``{"Code": "Success", "AccessKeyId", ...}``."""
+    uri = (lookup.env("ALIBABA_CLOUD_CREDENTIALS_URI") or "").strip()
+    if not uri:
+        lookup.note("credentials URI ALIBABA_CLOUD_CREDENTIALS_URI", "not set")
+        return None
+    try:
+        parts = urlsplit(uri)
+        parts.port  # pylint: disable=pointless-statement  # raises ValueError for a bad port
+    except ValueError:
+        raise ValidationError("ALIBABA_CLOUD_CREDENTIALS_URI", "is not a URL") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError("ALIBABA_CLOUD_CREDENTIALS_URI", "must be an http:// or https:// URL")
+    place = "credentials URI %s" % uri_for_messages(uri)
+    try:
+        http = lookup.http()
+        response = http.get(uri, timeout=URI_TIMEOUT, proxies=dict(NO_PROXIES), allow_redirects=False)
+    except Exception as exc:  # the session is injectable; the text of an error could quote the URL
+        lookup.note(place, "request failed (%s)" % type(exc).__name__)
+        raise CredentialError(_not_found_message(lookup.tried)) from None
+    if response.status_code != 200:
+        lookup.note(place, "answered HTTP %s" % response.status_code)
+        raise CredentialError(_not_found_message(lookup.tried))
+    try:
+        document = json.loads(response.text or "")
+    except ValueError:
+        document = None
+    if not isinstance(document, dict) or document.get("Code") != "Success":
+        code = document.get("Code") if isinstance(document, dict) else None
+        lookup.note(place, "answered Code %s instead of 'Success'" % _code_for_message(code) if code else "answered something "
+                    "that is not a credentials document")
+        raise CredentialError(_not_found_message(lookup.tried))
+    return _temporary_credentials(document, place)
+
+
 # ---------------------------------------------------------------- the chain
 
 
@@ -578,8 +851,10 @@ def credential_chain(lookup: _Lookup) -> list[Callable[[_Lookup], Credentials | 
         return [credentials_from_options, credentials_from_cli_profile, credentials_from_ini_file, named_profile_missing]
     if lookup.option("ecs_role_name"):
         return [credentials_from_options, credentials_from_ecs_metadata]
-    return [credentials_from_options, credentials_from_environment, credentials_from_cli_profile, credentials_from_ini_file,
-            named_profile_missing, credentials_from_ecs_metadata]
+    if _oidc_options_set(lookup):
+        return [credentials_from_options, credentials_from_oidc]
+    return [credentials_from_options, credentials_from_environment, credentials_from_oidc, credentials_from_cli_profile,
+            credentials_from_ini_file, named_profile_missing, credentials_from_ecs_metadata, credentials_from_uri]
 
 
 def _not_found_message(tried):
@@ -602,17 +877,20 @@ def resolve_credentials(options: Mapping[str, Any] | None, environ: Mapping[str,
                         home: str | None = None,
                         sts_call: Callable[[Credentials, dict[str, Any]], dict[str, Any]] | None = None,
                         http: requests.Session | None = None,
-                        clock: Callable[[], datetime.datetime] | None = None) -> CredentialsProvider:
+                        clock: Callable[[], datetime.datetime] | None = None,
+                        oidc_call: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> CredentialsProvider:
     """Find credentials for ``options`` and return a :class:`CredentialsProvider` for them.
 
     ``sts_call(credentials, params) -> dict`` performs STS AssumeRole; ``http`` is a requests-like session
     used for ECS metadata (:func:`metadata_session` makes one when needed). Its ``put`` and ``get`` are called
     with ``proxies=NO_PROXIES`` and ``allow_redirects=False``, so even a session that trusts the environment
     sends nothing to the metadata service through a proxy; ``clock`` returns the current aware
-    datetime (for tests). ``environ`` defaults to ``os.environ``. Raises CredentialError or ValidationError;
+    datetime (for tests); ``oidc_call(params) -> dict`` performs the unsigned STS AssumeRoleWithOIDC.
+    ``environ`` defaults to ``os.environ``. Raises CredentialError or ValidationError;
     neither message holds a secret.
     """
-    lookup = _Lookup(options, os.environ if environ is None else environ, home, sts_call, http, clock)
+    lookup = _Lookup(options, os.environ if environ is None else environ, home, sts_call, http, clock, oidc_call)
+    _check_oidc_conflicts(lookup)
     role = _top_level_role(lookup)  # validated before any call
     for source in credential_chain(lookup):
         found = source(lookup)

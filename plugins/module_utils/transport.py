@@ -85,7 +85,7 @@ TOO_MANY_REQUESTS = 429
 DEFAULT_RETRY_TIMEOUT = 60
 MAX_RETRY_TIMEOUT = 3600
 # Business parameters whose values are secrets (CreateLoginProfile, UpdateLoginProfile, ChangePassword).
-SECRET_PARAMS = ("Password", "NewPassword", "OldPassword")
+SECRET_PARAMS = ("Password", "NewPassword", "OldPassword", "OIDCToken")
 
 _HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 # used with fullmatch: "$" would also accept a trailing newline
@@ -147,11 +147,24 @@ def endpoint_choices(endpoints: Mapping[str, str | None] | None = None,
         option = "%s_endpoint" % product
         if value is None and environ.get(env_name):
             value, option = environ[env_name], env_name
+        if value is None and product == "sts":
+            value = sts_regional_host(environ)
+            option = "ALIBABA_CLOUD_STS_REGION"
         if value is None:
             chosen[product] = (None, "https", default_host)
         else:
             chosen[product] = (option,) + parse_endpoint(value, option)
     return chosen
+
+
+def sts_regional_host(environ: Mapping[str, str]) -> str | None:
+    """``sts[-vpc].<region>.aliyuncs.com`` when ``ALIBABA_CLOUD_STS_REGION`` is set, as the official credentials
+    library picks it (``-vpc`` when ``ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED=true``); None without a region."""
+    region = (environ.get("ALIBABA_CLOUD_STS_REGION") or "").strip()
+    if not region:
+        return None
+    vpc = (environ.get("ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED") or "").strip().lower() == "true"
+    return "%s.%s.aliyuncs.com" % ("sts-vpc" if vpc else "sts", region)
 
 
 def plain_http_endpoints(choices: Mapping[str, tuple[str | None, str, str]]) -> list[tuple[str, str]]:
@@ -377,6 +390,16 @@ class FixedCredentials:
         """Fixed credentials cannot be refreshed."""
 
 
+class NoCredentials:
+    """The credentials of an unsigned call (STS AssumeRoleWithOIDC): no AccessKey, no signature."""
+
+    def get(self) -> None:
+        return None
+
+    def invalidate(self) -> None:
+        return None
+
+
 class _Attempt:
     """The outcome of one HTTP attempt, reduced to what the retry logic needs."""
 
@@ -511,6 +534,16 @@ class Transport:
         version = PRODUCTS[product][0]
         scheme, host = self.endpoints[product]
         creds = self.credentials.get()
+        if creds is None:
+            # Unsigned (NoCredentials), as the official SDK sends AssumeRoleWithOIDC (fact sheet part 2, 8.1): the
+            # action and version in the query and the headers, a timestamp and a nonce, and no AccessKey, token or
+            # signature.
+            headers = {"host": host, "x-acs-action": action, "x-acs-version": version, "user-agent": self.user_agent}
+            common_params = {"Action": action, "Format": "json", "Version": version,
+                             "Timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                             "SignatureNonce": "%032x" % self._random.getrandbits(128)}
+            common_params.update(query)
+            return "%s://%s/?%s" % (scheme, host, signing.canonical_query_string(common_params)), headers, creds
         check_header_credentials(creds)
         headers = signing.v3_request_headers(
             host, action, version, creds.access_key_id, security_token=creds.security_token,
@@ -551,7 +584,8 @@ class Transport:
             # away. The text can quote a header (a token) or the URL, so only the type is shown.
             return _Attempt(error=RamApiError("RequestError", "request to %s could not be sent (%s)" % (
                 host, type(exc).__name__), action=action), reached_server=False)
-        return _read_response(response, action, list(secrets) + [creds.security_token, creds.access_key_secret])
+        own = [] if creds is None else [creds.security_token, creds.access_key_secret]
+        return _read_response(response, action, list(secrets) + own)
 
 
 _HEADER_VALUE = re.compile(r"[\x21-\x7e]+")

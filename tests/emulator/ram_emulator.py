@@ -26,8 +26,9 @@ Alibaba's JSON error body. The business logic lives in ``ram_backend.py``.
 
 Besides the API on ``/`` it answers unsigned, loopback-only test paths that are
 never logged and never faulted (``/_emulator/stats``, ``/_emulator/stats/reset``,
-``/_emulator/state``, ``/_emulator/secrets``, ``/_emulator/faults``, ``/_emulator/inject``, ``/_emulator/people/<action>``,
-``/_emulator/keys/<action>``)
+``/_emulator/state``, ``/_emulator/secrets``, ``/_emulator/faults``, ``/_emulator/inject``,
+``/_emulator/people/<action>``, ``/_emulator/keys/<action>``, ``/_emulator/oidc-providers``,
+``/_emulator/credentials-uri``)
 and an ECS metadata service under ``/latest/``.
 
 Only loopback clients are served, whatever ``--host`` binds to: other clients get 403. ``--allow-remote``
@@ -97,6 +98,9 @@ COMMON_PARAMS = frozenset([
     "SignatureNonce", "SignatureType", "Timestamp", "SecurityToken",
 ])
 PEOPLE_PREFIX = "/_emulator/people/"
+# STS actions sent without a signature (fact sheet part 2, section 8.1: AssumeRoleWithOIDC is Anonymous); any
+# signature headers on them are ignored.
+UNSIGNED_ACTIONS = frozenset(["AssumeRoleWithOIDC"])
 KEYS_PREFIX = "/_emulator/keys/"
 # Parameter names holding a secret: passwords, keys, tokens, and MFA one-time codes.
 SECRET_PARAM_MARKERS = ("secret", "password", "token", "authenticationcode")
@@ -681,7 +685,10 @@ class Gateway:
             raise GatewayError("InvalidAction.NotFound", 404)
         try:
             self._check_operation(request)
-            caller = authenticate(request, self.lookup_key, self.clock(), self.nonces)
+            if request.version == "2015-04-01" and request.action in UNSIGNED_ACTIONS:
+                caller = {"access_key_id": None, "is_sts": False}
+            else:
+                caller = authenticate(request, self.lookup_key, self.clock(), self.nonces)
         except GatewayError:
             self.stats.record_rejected()
             raise
@@ -696,7 +703,7 @@ class Gateway:
         lower-case product code of the API called: "ims", "ram" or "sts".
         """
         record = getattr(self.backend, "record_access_key_use", None)
-        if record is None or caller["is_sts"] or caller["access_key_id"] in self.static_keys:
+        if record is None or caller["is_sts"] or caller["access_key_id"] in self.static_keys or not caller["access_key_id"]:
             return
         record(caller["access_key_id"], PRODUCTS[request.version][1].lower())
 
@@ -816,6 +823,20 @@ class Gateway:
                 return json_response(200, {"injected": payload.get("action")})
             except ValueError as exc:
                 return json_response(400, {"error": str(exc)})
+        if method == "POST" and path == "/_emulator/oidc-providers":
+            adder = getattr(self.backend, "add_oidc_provider", None)
+            if adder is None or not isinstance(payload, dict):
+                return json_response(400, {"error": "POST a JSON object {name, issuer, audience, secret}"})
+            try:
+                return json_response(200, adder(payload.get("name"), payload.get("issuer"), payload.get("audience"),
+                                                payload.get("secret")))
+            except ValueError as exc:
+                return json_response(400, {"error": str(exc)})
+        if method == "GET" and path == "/_emulator/credentials-uri":
+            document = getattr(self.backend, "credentials_uri_document", None)
+            if document is None:
+                return json_response(404, {"error": "this backend has no credentials URI"})
+            return json_response(200, document())
         if path.startswith(PEOPLE_PREFIX):
             return self._people(method, path[len(PEOPLE_PREFIX):], payload)
         if path.startswith(KEYS_PREFIX):

@@ -59,7 +59,8 @@ def test_credential_type_is_well_formed():
     injectors = load_yaml(os.path.join(CREDENTIAL_TYPE_DIR, "injectors.yml"))
     ids = [field["id"] for field in inputs["fields"]]
     assert len(ids) == len(set(ids))
-    assert set(inputs["required"]) == {"access_key_id", "access_key_secret"}
+    # An AccessKey, or (RRSA) the role, OIDC provider and token file: no single field is always required.
+    assert inputs["required"] == []
     for field in inputs["fields"]:
         assert field["type"] == "string" and field["label"], field
         assert field.get("secret", False) == (field["id"] in ("access_key_secret", "security_token")), field
@@ -96,6 +97,25 @@ def test_injected_names_are_the_ones_the_modules_read(installed, monkeypatch):
     assert assumed.access_key_id == "STS.ROLE"
     assert calls[0][0] == "AKID"
     assert (calls[0][1]["RoleArn"], calls[0][1]["RoleSessionName"]) == ("acs:ram::%s:role/admin" % ACCOUNT_ID, "awx-job-42")
+
+    # RRSA: the role, the OIDC provider and the token file, no AccessKey: STS AssumeRoleWithOIDC, no AssumeRole.
+    token_file = os.path.join(installed.collections_path, "rrsa-token")
+    with open(token_file, "w") as handle:
+        handle.write("header.payload.signature")
+    oidc_calls = []
+    env = inject_like_awx({"role_arn": "acs:ram::%s:role/admin" % ACCOUNT_ID, "role_session_name": "awx-job-43",
+                           "oidc_provider_arn": "acs:ram::%s:oidc-provider/ack-rrsa" % ACCOUNT_ID,
+                           "oidc_token_file": token_file})
+
+    def oidc_call(params):
+        oidc_calls.append(params)
+        return {"Credentials": {"AccessKeyId": "STS.OIDC", "AccessKeySecret": "S", "SecurityToken": "T",
+                                "Expiration": "2099-01-01T00:00:00Z"}}
+
+    options["assume_role_duration"] = 3600
+    rrsa = resolve_credentials(options, environ=env, home="/nonexistent", sts_call=sts_call, oidc_call=oidc_call).get()
+    assert rrsa.access_key_id == "STS.OIDC" and len(calls) == 1
+    assert (oidc_calls[0]["OIDCToken"], oidc_calls[0]["RoleSessionName"]) == ("header.payload.signature", "awx-job-43")
 
 
 # ---------------------------------------------------------------- jobs through ansible-runner

@@ -132,7 +132,7 @@ class Account:
             if handler is None:
                 raise fault("InvalidAction.NotFound")
             result = handler(Params(dict(params or {})), dict(caller or {}))
-            if self.is_write(action) or action == "AssumeRole":
+            if self.is_write(action) or action in ("AssumeRole", "AssumeRoleWithOIDC"):
                 self._schedule_save()
             return result
 

@@ -222,15 +222,33 @@ PASSWORD_SUFFIX = ".password"
 PENDING_SUFFIX = ".pending"
 
 
-class PasswordVault:
-    """Generated initial passwords: ``<directory>/<upn>.password`` and its ``.pending`` twin, in a :class:`SecretDirectory`."""
+class _Vault:
+    """A kind of secret file in one :class:`SecretDirectory`, named after the module option that chose it."""
 
-    def __init__(self, directory: str, option: str = "password_dir") -> None:
+    def __init__(self, directory: str, option: str) -> None:
         self.files = SecretDirectory(directory, option)
 
     @property
     def directory(self) -> str:
         return self.files.path
+
+    def check(self) -> None:
+        """Check mode: check an existing directory, create nothing."""
+        self.files.check()
+
+    def prepare(self) -> None:
+        """Before a write: open (creating it if needed) and check the directory."""
+        self.files.open()
+
+    def close(self) -> None:
+        self.files.close()
+
+
+class PasswordVault(_Vault):
+    """Generated initial passwords: ``<directory>/<upn>.password`` and its ``.pending`` twin, in a :class:`SecretDirectory`."""
+
+    def __init__(self, directory: str, option: str = "password_dir") -> None:
+        super(PasswordVault, self).__init__(directory, option)
 
     @staticmethod
     def name_for(upn: str) -> str:
@@ -245,15 +263,6 @@ class PasswordVault:
 
     def pending_path_for(self, upn: str) -> str:
         return self.files.path_of(self.pending_name_for(upn))
-
-    def check(self) -> None:
-        self.files.check()
-
-    def prepare(self) -> None:
-        self.files.open()
-
-    def close(self) -> None:
-        self.files.close()
 
     def has_password_file(self, upn: str) -> bool:
         return self.files.exists(self.name_for(upn))
@@ -290,15 +299,11 @@ def credentials_file_text(access_key_id: str, secret: str) -> str:
     return "[default]\ntype = access_key\naccess_key_id = %s\naccess_key_secret = %s\n" % (access_key_id, secret)
 
 
-class KeyVault:
+class KeyVault(_Vault):
     """New AccessKey secrets: ``<directory>/<upn>.<access key id>.credentials``, plus the pending marker of a create."""
 
     def __init__(self, directory: str, option: str = "secret_dir") -> None:
-        self.files = SecretDirectory(directory, option)
-
-    @property
-    def directory(self) -> str:
-        return self.files.path
+        super(KeyVault, self).__init__(directory, option)
 
     @staticmethod
     def name_for(upn: str, access_key_id: str) -> str:
@@ -307,15 +312,6 @@ class KeyVault:
     @staticmethod
     def pending_name_for(upn: str) -> str:
         return upn + ACCESS_KEY_PENDING_SUFFIX
-
-    def check(self) -> None:
-        self.files.check()
-
-    def prepare(self) -> None:
-        self.files.open()
-
-    def close(self) -> None:
-        self.files.close()
 
     def has_secret_file(self, upn: str, access_key_id: str) -> bool:
         return self.files.exists(self.name_for(upn, access_key_id))

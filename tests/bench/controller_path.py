@@ -30,10 +30,8 @@ from __future__ import annotations
 import argparse
 import collections
 import concurrent.futures
-import datetime
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,13 +41,13 @@ BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, BENCH_DIR)
 
 import playrun  # noqa: E402  (tests/bench is not a package)
+from run_all import LOOP_PLAYBOOK, ROLE_PLAYBOOK, log, median, parse_log_time, timer_env  # noqa: E402
 
 harness = playrun.harness
 REPO_ROOT = playrun.REPO_ROOT
 # The two paths and the switch between them (docs/controller-path.md).
 CONTROLLER_PATH, MODULE_PATH = "controller", "module"
 PATH_SWITCH = "ALIYUN_RAM_CONTROLLER_PATH"
-CALLBACKS = os.path.join(BENCH_DIR, "callback_plugins")
 PEER_VENV = os.path.join(REPO_ROOT, ".venv-peer")
 PEER_SETUP = os.path.join(BENCH_DIR, "peer", "setup_peer.sh")
 OUTPUT_DIR = os.path.join(REPO_ROOT, "bench-results")
@@ -68,64 +66,6 @@ NOOP_TASKS = collections.OrderedDict([
 ])
 SETUP = ("ram_password_policy", "ram_group", "ram_user", "ram_login_profile", "ram_user_baseline")
 
-ROLE_PLAYBOOK = """---
-- name: Onboarding, batch engine
-  hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: The onboarding role
-      ansible.builtin.include_role:
-        name: aliyun.ram.onboarding
-      vars:
-        onboarding_groups: [{name: bench-dev}, {name: bench-ops}]
-        onboarding_password_policy: {minimum_password_length: 14, require_symbols: true}
-        onboarding_default_groups: [bench-dev]
-        onboarding_default_tags: {team: bench}
-        onboarding_users: "{{ bench_users }}"
-"""
-
-LOOP_PLAYBOOK = """---
-- name: Onboarding, per-user loop of the single-user modules
-  hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: Groups
-      aliyun.ram.ram_group:
-        name: "{{ item }}"
-      loop: [bench-dev, bench-ops]
-    - name: Password policy
-      aliyun.ram.ram_password_policy: {minimum_password_length: 14, require_symbols: true}
-    - name: Users
-      aliyun.ram.ram_user:
-        name: "{{ item.name }}"
-        groups: [bench-dev]
-        tags: {team: bench}
-        purge_tags: false
-      loop: "{{ bench_users }}"
-      loop_control: {label: "{{ item.name }}"}
-    - name: Console logins
-      aliyun.ram.ram_login_profile:
-        name: "{{ item.name }}"
-        password: "{{ item.password }}"
-        password_reset_required: true
-        mfa_bind_required: true
-      loop: "{{ bench_users }}"
-      loop_control: {label: "{{ item.name }}"}
-"""
-
-
-def log(message):
-    print(message, file=sys.stderr, flush=True)
-
-
-def median(values):
-    return statistics.median(values) if values else None
-
-
-def parse_log_time(value):
-    return datetime.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc).timestamp()
-
-
 def tasks_playbook(reps, modules=tuple(NOOP_TASKS), prefix="aliyun.ram."):
     """Setup, then ``reps`` rounds of (ping, every module's no-op task) as separate tasks, then each as a loop."""
     lines = ["---", "- name: Per-task cost", "  hosts: localhost", "  gather_facts: false", "  tasks:"]
@@ -141,12 +81,6 @@ def tasks_playbook(reps, modules=tuple(NOOP_TASKS), prefix="aliyun.ram."):
         lines += ["    - name: \"loop: %s\"" % name, "      %s%s: %s" % (prefix, name, NOOP_TASKS[name]),
                   "      loop: \"{{ range(%d) | list }}\"" % reps]
     return "\n".join(lines) + "\n"
-
-
-def timer_env(env, path):
-    env = dict(env)
-    env.update({"ANSIBLE_CALLBACK_PLUGINS": CALLBACKS, "ANSIBLE_CALLBACKS_ENABLED": "bench_timer", "BENCH_TIMER_FILE": path})
-    return env
 
 
 def timings(timer_file, entries):

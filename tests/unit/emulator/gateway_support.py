@@ -129,7 +129,12 @@ class MemoryLog:
 
 def signed_call(emu, action, params=None, version="2019-08-15"):
     """``(status, body)`` of one V3-signed request to a running emulator (dated CAPTURE_TIME, for --fixed-time)."""
-    method, target, headers, body = v3_request(action, params, version=version, date=CAPTURE_TIME)
+    return send_http(emu, v3_request(action, params, version=version, date=CAPTURE_TIME))
+
+
+def send_http(emu, request):
+    """``(status, body)`` of one ``(method, target, headers, body)`` request sent to a running emulator."""
+    method, target, headers, body = request
     conn = http.client.HTTPConnection("127.0.0.1", emu.port, timeout=10)
     try:
         conn.request(method, target, body=body or None, headers=headers)

@@ -11,7 +11,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import http.client
 import json
 
 import pytest
@@ -124,15 +123,7 @@ def emu():
     handle.cleanup()
 
 
-def signed_http(emu, request):
-    method, target, headers, body = request
-    conn = http.client.HTTPConnection("127.0.0.1", emu.port, timeout=10)
-    try:
-        conn.request(method, target, body=body or None, headers=headers)
-        response = conn.getresponse()
-        return response.status, json.loads(response.read().decode("utf-8"))
-    finally:
-        conn.close()
+signed_http = support.send_http
 
 
 def new_key(emu, name):

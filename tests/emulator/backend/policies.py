@@ -80,7 +80,8 @@ class Policies:
 
     def _attachment_count(self, policy):
         count = 0
-        for attachments in list(self._state["user_policies"].values()) + list(self._state["group_policies"].values()):
+        for attachments in (list(self._state["user_policies"].values()) + list(self._state["group_policies"].values())
+                            + list(self._state.get("role_policies", {}).values())):
             count += sum(1 for a in attachments
                          if a["PolicyName"] == policy["PolicyName"] and a["PolicyType"] == policy["PolicyType"])
         return count
@@ -376,4 +377,4 @@ class Policies:
         return {"Users": {"User": users}, "Groups": {"Group": groups}, "Roles": {"Role": roles}}
 
     def _role_arn(self, role):
-        return "acs:ram::%s:role/%s" % (self.account_id, role["RoleName"].lower())
+        return "acs:ram::%s:role/%s" % (self.account_id, role["RoleName"])

@@ -114,7 +114,12 @@ ACTIONS = {
     "list_policy_versions": "ListPolicyVersions", "create_policy_version": "CreatePolicyVersion",
     "delete_policy_version": "DeletePolicyVersion", "set_default_policy_version": "SetDefaultPolicyVersion",
     "list_entities_for_policy": "ListEntitiesForPolicy",
+    "get_role": "GetRole", "list_roles": "ListRoles", "create_role": "CreateRole", "update_role": "UpdateRole",
+    "delete_role": "DeleteRole", "list_policies_for_role": "ListPoliciesForRole",
+    "attach_policy_to_role": "AttachPolicyToRole", "detach_policy_from_role": "DetachPolicyFromRole",
 }
+MAX_POLICIES_PER_ROLE = {"System": 20, "Custom": 10}
+ROLE_NAME_RE = re.compile(r"[A-Za-z0-9.-]+")
 
 
 class PersonRefused(Exception):
@@ -248,6 +253,8 @@ class FakeRamClient:
         # custom policy name -> {"versions": [{version_id, policy_document, create_date}], "default": id,
         # "last": highest version number ever, "create_date", "update_date"}; seeded policies have none until read
         self.policy_versions = {}
+        self.roles = {}             # lower-case role name -> normalised role keys (the trust policy as JSON text)
+        self.role_policies = {}     # role name -> [(policy type, policy name, attach date)]
         self.login_profiles = {}    # upn -> status, password_reset_required, mfa_bind_required, dates, ...
         self.passwords = {}         # upn -> the password last set (sent by an administrator or chosen by the person)
         self.access_keys = {}       # upn -> [access key dicts] in creation order
@@ -1136,6 +1143,95 @@ class FakeRamClient:
             return sorted(owner for owner, items in store.items() if any(item[:2] == policy for item in items))
         return {"users": holders(self.user_policies), "groups": holders(self.group_policies),
                 "roles": holders(getattr(self, "role_policies", {}))}
+
+    # ================================================================ roles (as the emulator; A83-A85)
+
+    def _role(self, role_name):
+        _check_name(role_name, "RoleName", 64, ROLE_NAME_RE)
+        role = self.roles.get(role_name.lower())
+        if role is None:
+            _refuse("EntityNotExist.Role")
+        return role
+
+    @staticmethod
+    def _trust(document, field):
+        if len(document) > 4096:
+            _refuse("InvalidParameter.%s.Length" % field, 400)
+        FakeRamClient._check_document(document)
+
+    @staticmethod
+    def _session(value, field):
+        if value is not None and not 3600 <= int(value) <= 43200:
+            _refuse("InvalidParameter.%s" % field, 400)
+        return value
+
+    @api
+    def get_role(self, role_name):
+        found = _or_none(lambda: self._role(role_name))
+        return None if found is None else dict(found)
+
+    @api
+    def list_roles(self):
+        return [dict(role, assume_role_policy_document=None) for _key, role in
+                sorted(self.roles.items(), key=lambda item: (item[0], item[1]["role_id"]))]
+
+    @api
+    def create_role(self, role_name, assume_role_policy_document, description=None, max_session_duration=None):
+        _check_name(role_name, "RoleName", 64, ROLE_NAME_RE)
+        self._trust(assume_role_policy_document, "AssumeRolePolicyDocument")
+        if description is not None:
+            _check_length(description, "Description", 1024)
+        self._session(max_session_duration, "MaxSessionDuration")
+        if role_name.lower() in self.roles:
+            _refuse("EntityAlreadyExists.Role")
+        now = self._now()
+        role = {"role_id": self._new_id(), "role_name": role_name,
+                "arn": "acs:ram::%s:role/%s" % (self.account_id, role_name), "description": description or "",
+                "assume_role_policy_document": assume_role_policy_document,
+                "max_session_duration": int(max_session_duration or 3600), "create_date": now, "update_date": now}
+        self.roles[role_name.lower()] = role
+        return dict(role)
+
+    @api
+    def update_role(self, role_name, new_assume_role_policy_document=None, new_description=None,
+                    new_max_session_duration=None):
+        role = self._role(role_name)
+        if new_assume_role_policy_document is not None:
+            self._trust(new_assume_role_policy_document, "NewAssumeRolePolicyDocument")
+        if new_description is not None and not 1 <= len(new_description) <= 1024:
+            _refuse("InvalidParameter.NewDescription.Length", 400)
+        self._session(new_max_session_duration, "NewMaxSessionDuration")
+        if new_assume_role_policy_document is not None:
+            role["assume_role_policy_document"] = new_assume_role_policy_document
+        if new_description is not None:
+            role["description"] = new_description
+        role["max_session_duration"] = int(new_max_session_duration or 3600)
+        role["update_date"] = self._now()
+        return dict(role)
+
+    @api
+    def delete_role(self, role_name):
+        role = self._role(role_name)
+        if self.role_policies.get(role["role_name"]):
+            _refuse("DeleteConflict.Role.Policy")
+        del self.roles[role_name.lower()]
+        self.role_policies.pop(role["role_name"], None)
+
+    @api
+    def list_policies_for_role(self, role_name):
+        return self._attached_view(self.role_policies.get(self._role(role_name)["role_name"], []))
+
+    @api
+    def attach_policy_to_role(self, role_name, policy_name, policy_type):
+        policy = self._policy(policy_name, policy_type)
+        name = self._role(role_name)["role_name"]
+        self._attach(self.role_policies.setdefault(name, []), policy, MAX_POLICIES_PER_ROLE, "Role")
+
+    @api
+    def detach_policy_from_role(self, role_name, policy_name, policy_type):
+        policy = self._policy(policy_name, policy_type)
+        name = self._role(role_name)["role_name"]
+        self._detach(self.role_policies.get(name, []), policy, "Role")
 
     # ================================================================ seeding (not recorded; the same rules apply)
 

@@ -40,7 +40,7 @@ FOREIGN = "elsewhere.example.org"   # a domain that is not the account's
 PASSWORD = "Initial-Pa55word!"
 OTHER_PASSWORD = "Another-Pa55word!"
 CHOSEN_PASSWORD = "Chosen-By-Me-2468!"
-IDS = ("user_id", "group_id", "access_key_id")
+IDS = ("user_id", "group_id", "access_key_id", "role_id")
 POLICY_DOCUMENT = json.dumps({"Version": "1", "Statement": [{"Effect": "Allow", "Action": "ecs:Describe*",
                                                              "Resource": "*"}]})
 
@@ -409,6 +409,34 @@ def custom_policies_with_versions_descriptions_and_holders(api):
     api("delete_policy", "ecs-read")
     api("get_policy_detail", "ecs-read", "Custom")
     api("list_policies", "Custom")
+
+
+@scenario()
+def roles_trust_policies_sessions_and_policies(api):
+    trust = json.dumps({"Version": "1", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                       "Principal": {"Service": ["ecs.aliyuncs.com"]}}]})
+    api("create_role", "ecs-reader", trust, description="ECS", max_session_duration=7200)
+    api("create_role", "ecs-reader", trust)
+    api("create_role", "bad name", trust)
+    api("create_role", "broken", "{oops")
+    api("create_role", "too-long", trust, max_session_duration=50000)
+    api("get_role", "ecs-reader")
+    api("get_role", "missing")
+    api("update_role", "ecs-reader", new_description="ECS instances")
+    api("update_role", "ecs-reader", new_max_session_duration=3600 * 5)
+    api("update_role", "ecs-reader", new_description="")
+    api("update_role", "missing", new_description="x")
+    api("attach_policy_to_role", "ecs-reader", "ReadOnlyAccess", "System")
+    api("attach_policy_to_role", "ecs-reader", "ReadOnlyAccess", "System")
+    api("attach_policy_to_role", "ecs-reader", "NoSuchPolicy", "Custom")
+    api("list_policies_for_role", "ecs-reader")
+    api("list_entities_for_policy", "ReadOnlyAccess", "System")
+    api("delete_role", "ecs-reader")
+    api("detach_policy_from_role", "ecs-reader", "ReadOnlyAccess", "System")
+    api("detach_policy_from_role", "ecs-reader", "ReadOnlyAccess", "System")
+    api("delete_role", "ecs-reader")
+    api("delete_role", "ecs-reader")
+    api("get_role", "ecs-reader")
 
 
 @scenario()

@@ -182,3 +182,35 @@ def ensure_group(client: RamClient, params: dict[str, Any], check_mode: bool = F
     after = reconcile(client, plan, check_mode, predict=lambda: dict(public_group(dict(current or {}, **plan.after)), **(
                       {"policies": plan.after["policies"]} if want is not None else {})), reread=reread)
     return _result(plan, after, diff)
+
+
+GROUP_INCLUDE_CHOICES = ("members", "policies")
+
+
+def find_groups(client: RamClient, name: str | None = None, name_prefix: str | None = None,
+                include: Any = ()) -> list[dict[str, Any]]:
+    """ram_group_info: one group (GetGroup) or every group (ListGroups) whose name starts with ``name_prefix``,
+    with the members (UPNs, ListUsersForGroup) and attached policies (ListPoliciesForGroup) ``include`` asks for."""
+    include = set(include or ())
+    unknown = sorted(include - set(GROUP_INCLUDE_CHOICES))
+    if unknown:
+        raise ValidationError("include", "unknown value(s) %s; choose from %s" % (", ".join(unknown), ", ".join(GROUP_INCLUDE_CHOICES)))
+    if name is not None:
+        validation.validate_group_name("name", name)
+        if name_prefix is not None:
+            raise ValidationError("name_prefix", "cannot be combined with name")
+        group = client.get_group(name)
+        groups = [group] if group is not None else []
+    else:
+        groups = client.list_groups()
+        if name_prefix:
+            groups = [g for g in groups if (g.get("group_name") or "").startswith(name_prefix)]
+    result = []
+    for group in sorted(groups, key=lambda g: (g.get("group_name") or "").lower()):
+        item = public_group(group)
+        if "members" in include:
+            item["members"] = sorted(m["user_principal_name"] for m in client.list_users_for_group(group["group_name"]))
+        if "policies" in include:
+            item["policies"] = policy_refs(client.list_policies_for_group(group["group_name"]))
+        result.append(item)
+    return result

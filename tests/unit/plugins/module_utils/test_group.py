@@ -160,3 +160,20 @@ def test_unknown_policy_and_quota_fail_before_any_write(client):
         group_mod.validate_group_params(params(policies=[{"name": "p%d" % n, "type": "Custom"} for n in range(11)]))
     assert str(info.value).startswith("policies: group dev would have 11 Custom policies attached; a group can have at most 10")
     assert client.writes() == []
+
+
+def test_group_info_by_name_prefix_and_include(client):
+    client.add_group("team-a")
+    client.add_group("team-b")
+    client.add_group("ops")
+    client.add_user("alice", groups=["team-a"])
+    client.add_group_policy("team-a", "ReadOnlyAccess")
+    found = group_mod.find_groups(client, name_prefix="team-", include=["members", "policies"])
+    assert [g["group_name"] for g in found] == ["team-a", "team-b"]
+    assert found[0]["members"] == ["alice@%s" % DOMAIN]
+    assert found[0]["policies"] == [{"policy_name": "ReadOnlyAccess", "policy_type": "System"}]
+    assert group_mod.find_groups(client, name="ops")[0]["group_name"] == "ops"
+    assert "members" not in group_mod.find_groups(client, name="ops")[0]
+    assert group_mod.find_groups(client, name="nothing") == []
+    with pytest.raises(ValidationError):
+        group_mod.find_groups(client, name="bad name")

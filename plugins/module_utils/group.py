@@ -170,7 +170,9 @@ def ensure_group(client: RamClient, params: dict[str, Any], check_mode: bool = F
     want = validation.normalize_policy_list("policies", params["policies"]) if params.get("policies") is not None else None
     if want is not None:
         have = policy_refs(client.list_policies_for_group(current["group_name"])) if current else []
-        check_policy_references(client, have, want)
+        # custom policies an earlier task ensured (or, in check mode, would create) are not looked up
+        known = set(("Custom", n) for n in params.get("known_policies") or ())
+        check_policy_references(client, have, [ref for ref in want if validation.policy_key(ref) not in known])
         # after a rename the group is attached under its new name
         plan_group_policies(plan, name, have, want, bool(params.get("purge_policies")))
 

@@ -61,6 +61,16 @@ options:
     type: bool
     default: false
     version_added: 0.2.0
+  known_policies:
+    description:
+      - Names of custom policies known to exist, for example because an earlier task ensured them. They are not
+        looked up before they are attached.
+      - The M(aliyun.ram.onboarding) role passes its C(onboarding_policies) here, so that check mode on an account
+        where those policies do not exist yet predicts the attachments instead of failing.
+    type: list
+    elements: str
+    default: []
+    version_added: 0.2.0
   force:
     description:
       - With O(state=absent), first remove every member and detach every policy, then delete the group.
@@ -199,6 +209,7 @@ def argument_spec():
         force=dict(type="bool", default=False),
         policies=dict(type="list", elements="raw"),
         purge_policies=dict(type="bool", default=False),
+        known_policies=dict(type="list", elements="str", default=[]),
     )
     return spec
 

@@ -177,3 +177,12 @@ def test_group_info_by_name_prefix_and_include(client):
     assert group_mod.find_groups(client, name="nothing") == []
     with pytest.raises(ValidationError):
         group_mod.find_groups(client, name="bad name")
+
+
+def test_known_policies_are_not_looked_up(client):
+    # in check mode the onboarding role's policies do not exist yet; the group task predicts their attachment
+    client.add_group("dev")
+    wanted = params(policies=[{"name": "team-read", "type": "Custom"}], known_policies=["team-read"])
+    result = group_mod.ensure_group(client, wanted, check_mode=True)
+    assert result["actions"] == ["attach Custom policy team-read to group dev"]
+    assert "get_policy" not in client.methods() and client.writes() == []

@@ -202,6 +202,9 @@ def ensure_policy(client: RamClient, params: dict[str, Any], check_mode: bool = 
         reconcile(client, plan, check_mode, predict=lambda: None, reread=lambda: None)
         return _result(plan, None, diff)
 
+    if current is None and client.get_policy(name, "System") is not None:
+        # CreatePolicy would fail with EntityAlreadyExists.Policy; say so before any write, in check mode too
+        raise ValidationError("name", "%s is the name of a system policy; a custom policy needs another name" % name)
     versions = client.list_policy_versions(name, "Custom") if current is not None else []
     plan = plan_policy(current, versions, params)
 

@@ -132,6 +132,9 @@ CASES = [
     ("custom-policy-clear-description", "ram_policy",
      {"name": "bi-policy", "description": "", "policy_document": {"Version": "1", "Statement": [{"Effect": "Allow"}]}},
      ["description:", "cannot be cleared"], None),
+    ("custom-policy-system-name", "ram_policy",
+     {"name": "AliyunECSReadOnlyAccess", "policy_document": {"Version": "1", "Statement": [{"Effect": "Allow"}]}},
+     ["name:", "system policy"], None),
     ("custom-policy-info-bad-type", "ram_policy_info", {"policy_type": "Managed"}, ["policy_type"], None),
     ("custom-policy-info-name-and-prefix", "ram_policy_info", {"name": "a", "name_prefix": "b"}, ["name_prefix:", "cannot be combined"], None),
     # ram_role and ram_role_info

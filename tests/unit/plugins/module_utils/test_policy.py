@@ -128,3 +128,10 @@ def test_info_by_name_type_and_prefix(client):
     assert policy_mod.find_policies(client, name="nothing") == []
     with pytest.raises(ValidationError):
         policy_mod.find_policies(client, name="a", name_prefix="b")
+
+
+def test_a_system_policy_name_fails_before_any_write(client):
+    with pytest.raises(ValidationError) as info:
+        policy_mod.ensure_policy(client, params(name="ReadOnlyAccess"), check_mode=True)
+    assert str(info.value) == "name: ReadOnlyAccess is the name of a system policy; a custom policy needs another name"
+    assert client.writes() == []

@@ -40,6 +40,9 @@ from ansible_collections.aliyun.ram.plugins.module_utils.normalize import (
     normalize_mfa_info,
     normalize_password_policy,
     normalize_policy,
+    normalize_policy_detail,
+    normalize_policy_version,
+    normalize_role,
     normalize_user,
     snake_name,
     unwrap_list,
@@ -433,6 +436,102 @@ class RamClient:
 
     def detach_policy_from_group(self, group_name: str, policy_name: str, policy_type: str) -> None:
         self._converging_delete(lambda: self._call("ram", "DetachPolicyFromGroup", GroupName=group_name,
+                                                   PolicyName=policy_name, PolicyType=policy_type))
+
+    # --- custom policies and their versions (RAM 2015-05-01) ----------------------------
+
+    def get_policy_detail(self, policy_name: str, policy_type: str = "Custom") -> dict[str, Any] | None:
+        """GetPolicy with the default version's document (``policy_document``, JSON text); None if missing."""
+        def fetch():
+            answer = self._call("ram", "GetPolicy", PolicyName=policy_name, PolicyType=policy_type)
+            return normalize_policy_detail(answer.get("Policy"), answer.get("DefaultPolicyVersion"))
+        return self._get_or_none(fetch, absent_code="EntityNotExist.Policy")
+
+    def list_policies(self, policy_type: str | None = None) -> list[dict[str, Any]]:
+        """Every policy (System and Custom, or one type), every page; no documents (ListPolicies has none)."""
+        raws = self._paged("ram", "ListPolicies", "Policies", "Policy", {"PolicyType": policy_type} if policy_type else None)
+        return [normalize_policy_detail(raw) for raw in raws]
+
+    def create_policy(self, policy_name: str, policy_document: str, description: str | None = None) -> dict[str, Any]:
+        def create():
+            answer = self._call("ram", "CreatePolicy", PolicyName=policy_name, PolicyDocument=policy_document,
+                                Description=description)
+            return normalize_policy_detail(answer.get("Policy"))
+        return self._converging_create(create, lambda: self.get_policy_detail(policy_name))
+
+    def update_policy_description(self, policy_name: str, new_description: str) -> dict[str, Any]:
+        answer = self._call("ram", "UpdatePolicyDescription", PolicyName=policy_name, NewDescription=new_description)
+        return normalize_policy_detail(answer.get("Policy"))
+
+    def delete_policy(self, policy_name: str) -> None:
+        """DeletePolicy without CascadingDelete: the caller deletes the non-default versions first."""
+        self._converging_delete(lambda: self._call("ram", "DeletePolicy", PolicyName=policy_name))
+
+    def list_policy_versions(self, policy_name: str, policy_type: str = "Custom") -> list[dict[str, Any]]:
+        answer = self._call("ram", "ListPolicyVersions", PolicyName=policy_name, PolicyType=policy_type)
+        return [normalize_policy_version(raw) for raw in unwrap_list(answer, "PolicyVersions", "PolicyVersion")]
+
+    def create_policy_version(self, policy_name: str, policy_document: str, set_as_default: bool = True) -> dict[str, Any]:
+        """A new version; never converged (a retried create could add a second version: the next run prunes it)."""
+        answer = self._call("ram", "CreatePolicyVersion", PolicyName=policy_name, PolicyDocument=policy_document,
+                            SetAsDefault=set_as_default)
+        return normalize_policy_version(answer.get("PolicyVersion"))
+
+    def delete_policy_version(self, policy_name: str, version_id: str) -> None:
+        self._converging_delete(lambda: self._call("ram", "DeletePolicyVersion", PolicyName=policy_name,
+                                                   VersionId=version_id))
+
+    def set_default_policy_version(self, policy_name: str, version_id: str) -> None:
+        self._call("ram", "SetDefaultPolicyVersion", PolicyName=policy_name, VersionId=version_id)
+
+    def list_entities_for_policy(self, policy_name: str, policy_type: str = "Custom") -> dict[str, list[str]]:
+        """Who holds the policy: ``{"users": [UserName...], "groups": [...], "roles": [...]}``, each sorted."""
+        answer = self._call("ram", "ListEntitiesForPolicy", PolicyName=policy_name, PolicyType=policy_type)
+        return {
+            "users": sorted(u.get("UserName") for u in unwrap_list(answer, "Users", "User")),
+            "groups": sorted(g.get("GroupName") for g in unwrap_list(answer, "Groups", "Group")),
+            "roles": sorted(r.get("RoleName") for r in unwrap_list(answer, "Roles", "Role")),
+        }
+
+    # --- roles (RAM 2015-05-01) ---------------------------------------------------------
+
+    def get_role(self, role_name: str) -> dict[str, Any] | None:
+        return self._get_or_none(lambda: normalize_role(self._call("ram", "GetRole", RoleName=role_name).get("Role")),
+                                 absent_code="EntityNotExist.Role")
+
+    def list_roles(self) -> list[dict[str, Any]]:
+        """Every role, every page; ListRoles returns no trust policy."""
+        return [normalize_role(raw) for raw in self._paged("ram", "ListRoles", "Roles", "Role")]
+
+    def create_role(self, role_name: str, assume_role_policy_document: str, description: str | None = None,
+                    max_session_duration: int | None = None) -> dict[str, Any]:
+        def create():
+            answer = self._call("ram", "CreateRole", RoleName=role_name, AssumeRolePolicyDocument=assume_role_policy_document,
+                                Description=description, MaxSessionDuration=max_session_duration)
+            return normalize_role(answer.get("Role"))
+        return self._converging_create(create, lambda: self.get_role(role_name))
+
+    def update_role(self, role_name: str, new_assume_role_policy_document: str | None = None,
+                    new_description: str | None = None, new_max_session_duration: int | None = None) -> dict[str, Any]:
+        answer = self._call("ram", "UpdateRole", RoleName=role_name, NewAssumeRolePolicyDocument=new_assume_role_policy_document,
+                            NewDescription=new_description, NewMaxSessionDuration=new_max_session_duration)
+        return normalize_role(answer.get("Role"))
+
+    def delete_role(self, role_name: str) -> None:
+        self._converging_delete(lambda: self._call("ram", "DeleteRole", RoleName=role_name))
+
+    def list_policies_for_role(self, role_name: str) -> list[dict[str, Any]]:
+        answer = self._call("ram", "ListPoliciesForRole", RoleName=role_name)
+        return [normalize_policy(raw) for raw in unwrap_list(answer, "Policies", "Policy")]
+
+    def attach_policy_to_role(self, role_name: str, policy_name: str, policy_type: str) -> None:
+        def attach():
+            self._call("ram", "AttachPolicyToRole", RoleName=role_name, PolicyName=policy_name, PolicyType=policy_type)
+            return True
+        self._converging_create(attach, lambda: True)
+
+    def detach_policy_from_role(self, role_name: str, policy_name: str, policy_type: str) -> None:
+        self._converging_delete(lambda: self._call("ram", "DetachPolicyFromRole", RoleName=role_name,
                                                    PolicyName=policy_name, PolicyType=policy_type))
 
     # --- STS ---------------------------------------------------------------------------

@@ -91,7 +91,7 @@ class BatchOptions:
                  secret_dir: str | None = None, return_secrets: bool = False, rotate_after_days: int | None = None,
                  delete_inactive_after_days: int | None = None,
                  protect_used_within_days: int | None = key_reconciler.DEFAULT_PROTECT_USED_WITHIN_DAYS,
-                 force_key_removal: bool = False) -> None:
+                 force_key_removal: bool = False, known_policies: Iterable[str] | None = None) -> None:
         self.mfa_bind_required = mfa_bind_required
         self.password_reset_required = password_reset_required
         self.enforce_login_flags = enforce_login_flags or "on_create"
@@ -108,6 +108,8 @@ class BatchOptions:
         self.password_dir = password_dir
         self.max_concurrency = max_concurrency
         self.known_groups = list(known_groups or [])
+        # custom policies an earlier task ensured (the onboarding role's onboarding_policies)
+        self.known_policies = list(known_policies or [])
         # generated initial passwords go to the result instead of password_dir
         self.return_passwords = bool(return_passwords)
         # AccessKeys: where new secrets go (or the result), rotation, and the last-use guard
@@ -306,16 +308,20 @@ class SharedLookups:
     run neither creates groups or policies nor changes the password policy);
     every other attribute is the wrapped client's. ``known_groups`` are groups
     an earlier task ensured (or, in check mode, would have created): they
-    count as existing without a call.
+    count as existing without a call; so do the custom policies ``known_policies``.
     """
 
-    def __init__(self, client: RamClient, known_groups: Iterable[str] | None = None) -> None:
+    def __init__(self, client: RamClient, known_groups: Iterable[str] | None = None,
+                 known_policies: Iterable[str] | None = None) -> None:
         self._client = client
         self._lock = threading.Lock()
         self._cache: dict[tuple[str, ...], _Once] = {}
         for group_name in known_groups or []:
             once = self._entry(("group", group_name))
             once.get(lambda name=group_name: {"group_name": name})
+        for policy_name in known_policies or []:
+            once = self._entry(("policy", "Custom", policy_name))
+            once.get(lambda name=policy_name: {"policy_name": name, "policy_type": "Custom"})
 
     def __getattr__(self, name):
         return getattr(self._client, name)
@@ -417,7 +423,7 @@ class BatchRun:
     """One run over every user; see :func:`run_batch`."""
 
     def __init__(self, client: RamClient, specs: list[UserSpec], options: BatchOptions, check_mode: bool = False) -> None:
-        self.client = SharedLookups(client, options.known_groups)
+        self.client = SharedLookups(client, options.known_groups, getattr(options, "known_policies", None))
         self.specs = specs
         self.options = options
         self.check_mode = check_mode

@@ -14,12 +14,16 @@ from typing import TYPE_CHECKING, Any
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan, reconcile, task_result
 from ansible_collections.aliyun.ram.plugins.module_utils import validation
+from ansible_collections.aliyun.ram.plugins.module_utils.user import check_policy_references, plan_policy_attachments, policy_refs
 
 if TYPE_CHECKING:
     from ansible_collections.aliyun.ram.plugins.module_utils.api import RamClient
 
 ATTRIBUTES = ("display_name", "comments")
 PUBLIC_KEYS = ("group_id", "group_name", "display_name", "comments", "create_date", "update_date")
+# Policies attached to one group, by type: 20 System / 10 Custom (RAM limits page, Dec 2025; fact sheet part 2,
+# section 3.1).
+MAX_POLICIES_PER_GROUP = {"System": 20, "Custom": 10}
 
 
 def validate_group_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -31,7 +35,27 @@ def validate_group_params(params: dict[str, Any]) -> dict[str, Any]:
         validation.validate_display_name("display_name", params["display_name"], validation.GROUP_DISPLAY_NAME_MAX_LENGTH)
     if params.get("comments") is not None:
         validation.validate_comments("comments", params["comments"])
+    if params.get("policies") is not None:
+        check_group_policy_quota(validation.normalize_policy_list("policies", params["policies"]), params.get("name"))
     return params
+
+
+def check_group_policy_quota(policies: list[dict[str, Any]], name: str) -> None:
+    """Fail before any write when a group would hold more policies of one type than RAM allows."""
+    for policy_type, limit in sorted(MAX_POLICIES_PER_GROUP.items()):
+        count = sum(1 for ref in policies if ref["policy_type"] == policy_type)
+        if count > limit:
+            raise ValidationError("policies", "group %s would have %d %s policies attached; a group can have at most %d, "
+                                  "use purge_policies to detach the others" % (name, count, policy_type, limit))
+
+
+def plan_group_policies(plan: Plan, name: str, have: list[dict[str, Any]], want: list[dict[str, Any]] | None,
+                        purge: bool) -> None:
+    """Pure: add the attach/detach steps that make group ``name`` hold ``want`` (None: policies are not managed)."""
+    if want is None:
+        return
+    plan_policy_attachments(plan, have, want, purge, "group %s" % name, lambda refs: check_group_policy_quota(refs, name),
+                            "attach_policy_to_group", "detach_policy_from_group", {"group_name": name})
 
 
 def desired_from_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -121,7 +145,10 @@ def public_group(group: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def _result(plan, group, diff):
-    return task_result(plan, "group", public_group(group), diff)
+    view = public_group(group)
+    if group and "policies" in group:
+        view["policies"] = group["policies"]
+    return task_result(plan, "group", view, diff)
 
 
 def ensure_group(client: RamClient, params: dict[str, Any], check_mode: bool = False, diff: bool = False) -> dict[str, Any]:
@@ -140,6 +167,52 @@ def ensure_group(client: RamClient, params: dict[str, Any], check_mode: bool = F
 
     current = resolve_current(client, name, params.get("rename_from"))
     plan = plan_group(current, desired_from_params(params))
-    after = reconcile(client, plan, check_mode, predict=lambda: dict(current or {}, **plan.after),
-                      reread=lambda: client.get_group(name))
+    want = validation.normalize_policy_list("policies", params["policies"]) if params.get("policies") is not None else None
+    if want is not None:
+        have = policy_refs(client.list_policies_for_group(current["group_name"])) if current else []
+        # custom policies an earlier task ensured (or, in check mode, would create) are not looked up
+        known = set(("Custom", n) for n in params.get("known_policies") or ())
+        check_policy_references(client, have, [ref for ref in want if validation.policy_key(ref) not in known])
+        # after a rename the group is attached under its new name
+        plan_group_policies(plan, name, have, want, bool(params.get("purge_policies")))
+
+    def reread():
+        group = public_group(client.get_group(name))
+        if want is not None:
+            group["policies"] = policy_refs(client.list_policies_for_group(name))
+        return group
+    after = reconcile(client, plan, check_mode, predict=lambda: dict(public_group(dict(current or {}, **plan.after)), **(
+                      {"policies": plan.after["policies"]} if want is not None else {})), reread=reread)
     return _result(plan, after, diff)
+
+
+GROUP_INCLUDE_CHOICES = ("members", "policies")
+
+
+def find_groups(client: RamClient, name: str | None = None, name_prefix: str | None = None,
+                include: Any = ()) -> list[dict[str, Any]]:
+    """ram_group_info: one group (GetGroup) or every group (ListGroups) whose name starts with ``name_prefix``,
+    with the members (UPNs, ListUsersForGroup) and attached policies (ListPoliciesForGroup) ``include`` asks for."""
+    include = set(include or ())
+    unknown = sorted(include - set(GROUP_INCLUDE_CHOICES))
+    if unknown:
+        raise ValidationError("include", "unknown value(s) %s; choose from %s" % (", ".join(unknown), ", ".join(GROUP_INCLUDE_CHOICES)))
+    if name is not None:
+        validation.validate_group_name("name", name)
+        if name_prefix is not None:
+            raise ValidationError("name_prefix", "cannot be combined with name")
+        group = client.get_group(name)
+        groups = [group] if group is not None else []
+    else:
+        groups = client.list_groups()
+        if name_prefix:
+            groups = [g for g in groups if (g.get("group_name") or "").startswith(name_prefix)]
+    result = []
+    for group in sorted(groups, key=lambda g: (g.get("group_name") or "").lower()):
+        item = public_group(group)
+        if "members" in include:
+            item["members"] = sorted(m["user_principal_name"] for m in client.list_users_for_group(group["group_name"]))
+        if "policies" in include:
+            item["policies"] = policy_refs(client.list_policies_for_group(group["group_name"]))
+        result.append(item)
+    return result

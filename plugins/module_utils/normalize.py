@@ -69,6 +69,35 @@ POLICY_FIELDS = (
     ("attach_date", "AttachDate"),
 )
 
+# A policy as GetPolicy, CreatePolicy, UpdatePolicyDescription and ListPolicies return it (no attach date).
+POLICY_DETAIL_FIELDS = (
+    ("policy_name", "PolicyName"),
+    ("policy_type", "PolicyType"),
+    ("description", "Description"),
+    ("default_version", "DefaultVersion"),
+    ("attachment_count", "AttachmentCount"),
+    ("create_date", "CreateDate"),
+    ("update_date", "UpdateDate"),
+)
+
+POLICY_VERSION_FIELDS = (
+    ("version_id", "VersionId"),
+    ("is_default_version", "IsDefaultVersion"),
+    ("policy_document", "PolicyDocument"),
+    ("create_date", "CreateDate"),
+)
+
+ROLE_FIELDS = (
+    ("role_id", "RoleId"),
+    ("role_name", "RoleName"),
+    ("arn", "Arn"),
+    ("description", "Description"),
+    ("assume_role_policy_document", "AssumeRolePolicyDocument"),
+    ("max_session_duration", "MaxSessionDuration"),
+    ("create_date", "CreateDate"),
+    ("update_date", "UpdateDate"),
+)
+
 # Every field GetPasswordPolicy documents; MaxLoginAttemps keeps the API's spelling.
 PASSWORD_POLICY_WIRE_NAMES = (
     "HardExpire",
@@ -180,6 +209,25 @@ def normalize_group(raw: dict[str, Any] | None, membership: bool = False) -> dic
 
 def normalize_policy(raw: dict[str, Any] | None) -> dict[str, Any]:
     return _pick(raw, POLICY_FIELDS)
+
+
+def normalize_policy_detail(raw: dict[str, Any] | None, default_version: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A policy from GetPolicy (with ``default_version`` its DefaultPolicyVersion), CreatePolicy or ListPolicies.
+
+    ``policy_document`` is the default version's document as RAM returned it (JSON text), or None when the
+    answer has none (``Policy.PolicyDocument`` is deprecated and may read ``N/A``; it is never used).
+    """
+    policy = _pick(raw, POLICY_DETAIL_FIELDS)
+    policy["policy_document"] = (default_version or {}).get("PolicyDocument")
+    return policy
+
+
+def normalize_policy_version(raw: dict[str, Any] | None) -> dict[str, Any]:
+    return _pick(raw, POLICY_VERSION_FIELDS)
+
+
+def normalize_role(raw: dict[str, Any] | None) -> dict[str, Any]:
+    return _pick(raw, ROLE_FIELDS)
 
 
 def normalize_password_policy(raw: dict[str, Any] | None) -> dict[str, Any]:

@@ -14,7 +14,7 @@ groups and policies that are about to be added.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan, reconcile, set_changes, task_result
@@ -163,10 +163,7 @@ def check_references(client: RamClient, current: dict[str, Any] | None, desired:
     for name in desired.get("groups") or ():
         if name not in have_groups and client.get_group(name) is None:
             raise ValidationError("groups", "group %r does not exist" % name)
-    have_policies = set(validation.policy_key(p) for p in current["policies"]) if current else set()
-    for ref in desired.get("policies") or ():
-        if validation.policy_key(ref) not in have_policies and client.get_policy(ref["policy_name"], ref["policy_type"]) is None:
-            raise ValidationError("policies", "%s policy %r does not exist" % (ref["policy_type"], ref["policy_name"]))
+    check_policy_references(client, current["policies"] if current else (), desired.get("policies"))
 
 
 def read_attachments(client: RamClient, upn: str, current: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -337,20 +334,38 @@ def _plan_policies(plan, current, desired, target_upn, purge_policies):
     want = desired.get("policies")
     if want is None:
         return
-    have = current.get("policies") or []
-    to_attach, to_detach, kept = set_changes(want, have, purge_policies, key=validation.policy_key)
+    user_name = user_name_of(target_upn)
+    plan_policy_attachments(plan, current.get("policies") or [], want, purge_policies, target_upn,
+                            lambda policies: check_policy_quota(policies, target_upn),
+                            "attach_policy_to_user", "detach_policy_from_user", {"user_name": user_name})
+
+
+def plan_policy_attachments(plan: Plan, have: list[dict[str, Any]], want: list[dict[str, Any]], purge: bool, owner: str,
+                            check_quota: Callable[[list[dict[str, Any]]], None], attach: str, detach: str,
+                            owner_kwargs: dict[str, Any]) -> None:
+    """The attached-policy rule of users, groups and roles: before/after ``policies``, the quota check, then the
+    detach steps and the attach steps (``attach``/``detach`` name the RamClient methods, ``owner_kwargs`` the
+    holder as they take it, ``owner`` as summaries show it)."""
+    to_attach, to_detach, kept = set_changes(want, have, purge, key=validation.policy_key)
     plan.before["policies"] = [dict(p) for p in have]
     plan.after["policies"] = policy_refs(kept)
-    check_policy_quota(plan.after["policies"], target_upn)
-    user_name = user_name_of(target_upn)
+    check_quota(plan.after["policies"])
     for ref in to_detach:
-        plan.add("detach_policy_from_user", "detach %s policy %s from %s" % (ref["policy_type"], ref["policy_name"], target_upn),
-                 user_name=user_name, policy_name=ref["policy_name"], policy_type=ref["policy_type"])
+        plan.add(detach, "detach %s policy %s from %s" % (ref["policy_type"], ref["policy_name"], owner),
+                 policy_name=ref["policy_name"], policy_type=ref["policy_type"], **owner_kwargs)
     for ref in to_attach:
-        plan.add("attach_policy_to_user", "attach %s policy %s to %s" % (ref["policy_type"], ref["policy_name"], target_upn),
-                 user_name=user_name, policy_name=ref["policy_name"], policy_type=ref["policy_type"])
+        plan.add(attach, "attach %s policy %s to %s" % (ref["policy_type"], ref["policy_name"], owner),
+                 policy_name=ref["policy_name"], policy_type=ref["policy_type"], **owner_kwargs)
     if to_attach or to_detach:
         plan.note_change("policies")
+
+
+def check_policy_references(client: RamClient, have: Iterable[dict[str, Any]], want: Iterable[dict[str, Any]]) -> None:
+    """GetPolicy for each policy ``want`` adds to ``have``; an unknown one raises ValidationError (option policies)."""
+    have_policies = set(validation.policy_key(p) for p in have)
+    for ref in want or ():
+        if validation.policy_key(ref) not in have_policies and client.get_policy(ref["policy_name"], ref["policy_type"]) is None:
+            raise ValidationError("policies", "%s policy %r does not exist" % (ref["policy_type"], ref["policy_name"]))
 
 
 def check_policy_quota(policies: list[dict[str, Any]], upn: str) -> None:

@@ -44,6 +44,33 @@ options:
     description:
       - The description, at most 128 characters. An empty string clears it.
     type: str
+  policies:
+    description:
+      - Policies the group should have attached. Each entry is a policy name (a V(System) policy) or a dictionary
+        with C(name) and C(type) (V(System) or V(Custom)).
+      - Policies not listed are kept unless O(purge_policies=true). V([]) with O(purge_policies=true) detaches
+        every policy. Not managed when not set.
+      - A group can hold at most 20 System and 10 Custom policies; the task fails before any change when the list
+        would exceed that, or when a policy to attach does not exist.
+    type: list
+    elements: raw
+    version_added: 0.2.0
+  purge_policies:
+    description:
+      - Detach the policies that O(policies) does not list.
+    type: bool
+    default: false
+    version_added: 0.2.0
+  known_policies:
+    description:
+      - Names of custom policies known to exist, for example because an earlier task ensured them. They are not
+        looked up before they are attached.
+      - The M(aliyun.ram.onboarding) role passes its C(onboarding_policies) here, so that check mode on an account
+        where those policies do not exist yet predicts the attachments instead of failing.
+    type: list
+    elements: str
+    default: []
+    version_added: 0.2.0
   force:
     description:
       - With O(state=absent), first remove every member and detach every policy, then delete the group.
@@ -51,8 +78,8 @@ options:
     type: bool
     default: false
 notes:
-  - "API calls on a run without changes: GetGroup (twice with O(rename_from)). Deleting also lists the group's members
-    (ListUsersForGroup) and policies (ListPoliciesForGroup)."
+  - "API calls on a run without changes: GetGroup (twice with O(rename_from)), and ListPoliciesForGroup with
+    O(policies). Deleting also lists the group's members (ListUsersForGroup) and policies (ListPoliciesForGroup)."
   - Check mode makes the same reads and reports the changes the real run would make, without writing.
   - With C(--diff), the diff holds the before and after values of exactly the fields the task manages.
 seealso:
@@ -68,6 +95,14 @@ EXAMPLES = r"""
     name: developers
     display_name: Developers
     comments: Everyone who ships code
+
+- name: Give the developers group exactly these policies, detaching any other
+  aliyun.ram.ram_group:
+    name: developers
+    policies:
+      - AliyunECSReadOnlyAccess
+      - {name: ecs-read, type: Custom}
+    purge_policies: true
 
 - name: Rename the ops group to platform (running it again reports ok)
   aliyun.ram.ram_group:
@@ -112,6 +147,13 @@ group:
       description: When the group was last changed (UTC).
       type: str
       sample: "2024-05-02T08:00:00Z"
+    policies:
+      description: The attached policies, sorted by type and name.
+      returned: when O(policies) is set
+      type: list
+      elements: dict
+      sample: [{"policy_name": "ecs-read", "policy_type": "Custom"}]
+      version_added: 0.2.0
 diff:
   description: Before and after values of the fields the task manages.
   returned: when run with C(--diff)
@@ -135,7 +177,7 @@ completed_actions:
   sample: ["update comments of alice@example.onaliyun.com"]
   version_added: 0.2.0
 changed_fields:
-  description: The fields the task changed or would change (V(display_name), V(comments), V(group_name), V(state)).
+  description: The fields the task changed or would change (V(display_name), V(comments), V(group_name), V(policies), V(state)).
   returned: always
   type: list
   elements: str
@@ -165,6 +207,9 @@ def argument_spec():
         display_name=dict(type="str"),
         comments=dict(type="str"),
         force=dict(type="bool", default=False),
+        policies=dict(type="list", elements="raw"),
+        purge_policies=dict(type="bool", default=False),
+        known_policies=dict(type="list", elements="str", default=[]),
     )
     return spec
 

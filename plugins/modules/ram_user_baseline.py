@@ -302,6 +302,16 @@ options:
     type: list
     elements: str
     default: []
+  known_policies:
+    description:
+      - Names of custom policies known to exist, for example because an earlier task ensured them. They are not
+        looked up.
+      - The M(aliyun.ram.onboarding) role passes its C(onboarding_policies) here, so that check mode on an account
+        where those policies do not exist yet predicts the attachments instead of failing.
+    type: list
+    elements: str
+    default: []
+    version_added: 0.2.0
 notes:
   - "API calls for an existing user with nothing to change: GetUser, ListGroupsForUser, ListPoliciesForUser and, when
     O(users[].console_login) is set, GetLoginProfile. GetDefaultDomain runs once per task. GetPasswordPolicy runs once
@@ -550,7 +560,7 @@ OPTION_NAMES = ("mfa_bind_required", "password_reset_required", "default_groups"
                 "purge_groups", "purge_policies", "purge_tags", "delete_users", "password_dir", "max_concurrency",
                 "known_groups", "enforce_login_flags", "enable_disabled_logins", "default_console_login",
                 "return_passwords", "secret_dir", "return_secrets", "rotate_after_days", "delete_inactive_after_days",
-                "protect_used_within_days", "force_key_removal")
+                "protect_used_within_days", "force_key_removal", "known_policies")
 
 
 def argument_spec():
@@ -569,6 +579,7 @@ def argument_spec():
         password_dir=dict(type="path", no_log=False),
         max_concurrency=dict(type="int", default=DEFAULT_MAX_CONCURRENCY),
         known_groups=dict(type="list", elements="str", default=[]),
+        known_policies=dict(type="list", elements="str", default=[]),
         enforce_login_flags=dict(type="str", default="on_create", choices=["on_create", "always"]),
         enable_disabled_logins=dict(type="bool", default=False),
         default_console_login=dict(type="bool"),

@@ -72,12 +72,13 @@ access_keys = _load_part("access_keys")
 mfa = _load_part("mfa")
 groups = _load_part("groups")
 policies = _load_part("policies")
+roles = _load_part("roles")
 sts = _load_part("sts")
 admin = _load_part("admin")
 
 
 class RamBackend(users.Users, tags.Tags, login_profiles.LoginProfiles, password_policy.PasswordPolicy,
-                 access_keys.AccessKeys, mfa.MfaDevices, groups.Groups, policies.Policies, sts.TemporaryCredentials,
+                 access_keys.AccessKeys, mfa.MfaDevices, groups.Groups, policies.Policies, roles.Roles, sts.TemporaryCredentials,
                  admin.Admin, account.Account):
     """The account behind the emulated IMS, RAM and STS endpoints (thread-safe)."""
 

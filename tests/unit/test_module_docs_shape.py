@@ -20,7 +20,9 @@ MODULES = sorted(glob.glob(os.path.join(os.path.dirname(__file__), "..", "..", "
 def descriptions(node, path):
     if isinstance(node, dict):
         for key, value in node.items():
-            if key == "description":
+            # under "contains" or "options", "description" can be the name of a field or an option (a policy's or
+            # role's description)
+            if key == "description" and not path.endswith((".contains", ".options")):
                 for item in value if isinstance(value, list) else [value]:
                     yield path, item
             yield from descriptions(value, "%s.%s" % (path, key))

@@ -46,6 +46,7 @@ import copy
 import functools
 import inspect
 import itertools
+import json
 import re
 import secrets
 import string
@@ -108,7 +109,17 @@ ACTIONS = {
     "list_groups": "ListGroups", "list_users_for_group": "ListUsersForGroup",
     "list_policies_for_group": "ListPoliciesForGroup", "attach_policy_to_group": "AttachPolicyToGroup",
     "detach_policy_from_group": "DetachPolicyFromGroup",
+    "get_policy_detail": "GetPolicy", "list_policies": "ListPolicies", "create_policy": "CreatePolicy",
+    "update_policy_description": "UpdatePolicyDescription", "delete_policy": "DeletePolicy",
+    "list_policy_versions": "ListPolicyVersions", "create_policy_version": "CreatePolicyVersion",
+    "delete_policy_version": "DeletePolicyVersion", "set_default_policy_version": "SetDefaultPolicyVersion",
+    "list_entities_for_policy": "ListEntitiesForPolicy",
+    "get_role": "GetRole", "list_roles": "ListRoles", "create_role": "CreateRole", "update_role": "UpdateRole",
+    "delete_role": "DeleteRole", "list_policies_for_role": "ListPoliciesForRole",
+    "attach_policy_to_role": "AttachPolicyToRole", "detach_policy_from_role": "DetachPolicyFromRole",
 }
+MAX_POLICIES_PER_ROLE = {"System": 20, "Custom": 10}
+ROLE_NAME_RE = re.compile(r"[A-Za-z0-9.-]+")
 
 
 class PersonRefused(Exception):
@@ -239,6 +250,11 @@ class FakeRamClient:
         self.user_policies = {}     # user name -> [(policy type, policy name, attach date)] in attach order
         self.group_policies = {}    # group name -> [(policy type, policy name, attach date)]
         self.policies = {}          # (policy type, policy name) -> description
+        # custom policy name -> {"versions": [{version_id, policy_document, create_date}], "default": id,
+        # "last": highest version number ever, "create_date", "update_date"}; seeded policies have none until read
+        self.policy_versions = {}
+        self.roles = {}             # lower-case role name -> normalised role keys (the trust policy as JSON text)
+        self.role_policies = {}     # role name -> [(policy type, policy name, attach date)]
         self.login_profiles = {}    # upn -> status, password_reset_required, mfa_bind_required, dates, ...
         self.passwords = {}         # upn -> the password last set (sent by an administrator or chosen by the person)
         self.access_keys = {}       # upn -> [access key dicts] in creation order
@@ -419,7 +435,12 @@ class FakeRamClient:
 
     def _attached_view(self, attachments):
         return [{"policy_name": name, "policy_type": kind, "description": self.policies[(kind, name)],
-                 "default_version": "v1", "attach_date": date} for kind, name, date in attachments]
+                 "default_version": self._default_version(kind, name), "attach_date": date}
+                for kind, name, date in attachments]
+
+    def _default_version(self, kind, name):
+        record = self.policy_versions.get(name) if kind == "Custom" else None
+        return record["default"] if record else "v1"
 
     def _password_status(self, profile):
         if not profile["initial_password_set"]:
@@ -669,7 +690,7 @@ class FakeRamClient:
             return None
         kind, name = found
         return {"policy_name": name, "policy_type": kind, "description": self.policies[(kind, name)],
-                "default_version": "v1", "attach_date": None}
+                "default_version": self._default_version(kind, name), "attach_date": None}
 
     # ================================================================ access keys and MFA
 
@@ -970,6 +991,247 @@ class FakeRamClient:
         policy = self._policy(policy_name, policy_type)
         name = self._group_name(group_name)
         self._detach(self.group_policies.get(name, []), policy, "Group")
+
+    # ================================================================ custom policies and versions (as the emulator)
+
+    def _policy_record(self, kind, name):
+        """The versions of a policy; a system or seeded policy gets v1 with a document naming it."""
+        if kind == "System" or name not in self.policy_versions:
+            document = '{"Version":"1","Statement":[{"Effect":"Allow","Action":"%s:*","Resource":"*"}]}' % name.lower()
+            record = {"versions": [{"version_id": "v1", "policy_document": document, "create_date": None}],
+                      "default": "v1", "last": 1, "create_date": None, "update_date": None}
+            if kind == "System":
+                return record
+            self.policy_versions[name] = record
+        return self.policy_versions[name]
+
+    def _attachment_count(self, policy):
+        stores = list(self.user_policies.values()) + list(self.group_policies.values()) + \
+            list(getattr(self, "role_policies", {}).values())
+        return sum(1 for attachments in stores for kind, name, _date in attachments if (kind, name) == policy)
+
+    def _policy_detail(self, kind, name, with_document=True):
+        record = self._policy_record(kind, name)
+        default = [v for v in record["versions"] if v["version_id"] == record["default"]][0]
+        return {"policy_name": name, "policy_type": kind, "description": self.policies[(kind, name)],
+                "default_version": record["default"], "attachment_count": self._attachment_count((kind, name)),
+                "create_date": record["create_date"], "update_date": record["update_date"],
+                "policy_document": default["policy_document"] if with_document else None}
+
+    @staticmethod
+    def _check_document(document):
+        if len(document) > 6144:
+            _refuse("InvalidParameter.PolicyDocument.Length", 400)
+        try:
+            parsed = json.loads(document)
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, dict) or not isinstance(parsed.get("Statement"), list):
+            _refuse("MalformedPolicyDocument", 400)
+
+    def _custom(self, policy_name):
+        _check_name(policy_name, "PolicyName", 128, POLICY_NAME_RE)
+        if ("Custom", policy_name) not in self.policies:
+            _refuse("EntityNotExist.Policy")
+        return self._policy_record("Custom", policy_name)
+
+    @api
+    def get_policy_detail(self, policy_name, policy_type="Custom"):
+        found = _or_none(lambda: self._policy(policy_name, policy_type))
+        return None if found is None else self._policy_detail(*found)
+
+    @api
+    def list_policies(self, policy_type=None):
+        if policy_type not in (None, "", "System", "Custom"):
+            _refuse("InvalidParameter.PolicyType")
+        keys = sorted(k for k in self.policies if not policy_type or k[0] == policy_type)
+        return [self._policy_detail(kind, name, with_document=False) for kind, name in keys]
+
+    @api
+    def create_policy(self, policy_name, policy_document, description=None):
+        _check_name(policy_name, "PolicyName", 128, POLICY_NAME_RE)
+        self._check_document(policy_document)
+        if description is not None:
+            _check_length(description, "Description", 1024)
+        if ("System", policy_name) in self.policies or ("Custom", policy_name) in self.policies:
+            _refuse("EntityAlreadyExists.Policy")
+        now = self._now()
+        self.policies[("Custom", policy_name)] = description or ""
+        self.policy_versions[policy_name] = {
+            "versions": [{"version_id": "v1", "policy_document": policy_document, "create_date": now}],
+            "default": "v1", "last": 1, "create_date": now, "update_date": now}
+        detail = self._policy_detail("Custom", policy_name, with_document=False)
+        detail.update(attachment_count=None, update_date=None)
+        return detail
+
+    @api
+    def update_policy_description(self, policy_name, new_description):
+        record = self._custom(policy_name)
+        if not 1 <= len(new_description or "") <= 1024:
+            _refuse("InvalidParameter.NewDescription.Length", 400)
+        self.policies[("Custom", policy_name)] = new_description
+        record["update_date"] = self._now()
+        detail = self._policy_detail("Custom", policy_name, with_document=False)
+        detail.update(attachment_count=None)
+        return detail
+
+    @api
+    def delete_policy(self, policy_name):
+        _check_name(policy_name, "PolicyName", 128, POLICY_NAME_RE)
+        if ("System", policy_name) in self.policies:
+            _refuse("NoPermission")
+        record = self._custom(policy_name)
+        for store, code in ((self.user_policies, "DeleteConflict.Policy.User"),
+                            (self.group_policies, "DeleteConflict.Policy.Group"),
+                            (getattr(self, "role_policies", {}), "DeleteConflict.Policy.Role")):
+            if any((kind, name) == ("Custom", policy_name) for items in store.values() for kind, name, _d in items):
+                _refuse(code)
+        if len(record["versions"]) > 1:
+            _refuse("DeleteConflict.Policy.Version")
+        del self.policies[("Custom", policy_name)]
+        del self.policy_versions[policy_name]
+
+    @api
+    def list_policy_versions(self, policy_name, policy_type="Custom"):
+        kind, name = self._policy(policy_name, policy_type)
+        record = self._policy_record(kind, name)
+        return [dict(v, is_default_version=v["version_id"] == record["default"]) for v in record["versions"]]
+
+    @api
+    def create_policy_version(self, policy_name, policy_document, set_as_default=True):
+        record = self._custom(policy_name)
+        self._check_document(policy_document)
+        if len(record["versions"]) >= 5:
+            _refuse("LimitExceeded.Policy.Version", 409)
+        record["last"] += 1
+        now = self._now()
+        version = {"version_id": "v%d" % record["last"], "policy_document": policy_document, "create_date": now}
+        record["versions"].append(version)
+        if set_as_default:
+            record["default"] = version["version_id"]
+        record["update_date"] = now
+        return dict(version, is_default_version=bool(set_as_default))
+
+    def _find_version(self, record, version_id):
+        if not re.fullmatch(r"v[0-9]+", version_id or ""):
+            _refuse("InvalidParameter.VersionId.Format", 400)
+        for version in record["versions"]:
+            if version["version_id"] == version_id:
+                return version
+        _refuse("EntityNotExist.Policy.Version")
+
+    @api
+    def delete_policy_version(self, policy_name, version_id):
+        record = self._custom(policy_name)
+        version = self._find_version(record, version_id)
+        if version_id == record["default"]:
+            _refuse("DeleteConflict.Policy.Version.Default")
+        record["versions"].remove(version)
+
+    @api
+    def set_default_policy_version(self, policy_name, version_id):
+        record = self._custom(policy_name)
+        self._find_version(record, version_id)
+        record["default"] = version_id
+        record["update_date"] = self._now()
+
+    @api
+    def list_entities_for_policy(self, policy_name, policy_type="Custom"):
+        policy = self._policy(policy_name, policy_type)
+
+        def holders(store):
+            return sorted(owner for owner, items in store.items() if any(item[:2] == policy for item in items))
+        return {"users": holders(self.user_policies), "groups": holders(self.group_policies),
+                "roles": holders(getattr(self, "role_policies", {}))}
+
+    # ================================================================ roles (as the emulator; A83-A85)
+
+    def _role(self, role_name):
+        _check_name(role_name, "RoleName", 64, ROLE_NAME_RE)
+        role = self.roles.get(role_name.lower())
+        if role is None:
+            _refuse("EntityNotExist.Role")
+        return role
+
+    @staticmethod
+    def _trust(document, field):
+        if len(document) > 4096:
+            _refuse("InvalidParameter.%s.Length" % field, 400)
+        FakeRamClient._check_document(document)
+
+    @staticmethod
+    def _session(value, field):
+        if value is not None and not 3600 <= int(value) <= 43200:
+            _refuse("InvalidParameter.%s" % field, 400)
+        return value
+
+    @api
+    def get_role(self, role_name):
+        found = _or_none(lambda: self._role(role_name))
+        return None if found is None else dict(found)
+
+    @api
+    def list_roles(self):
+        return [dict(role, assume_role_policy_document=None) for _key, role in
+                sorted(self.roles.items(), key=lambda item: (item[0], item[1]["role_id"]))]
+
+    @api
+    def create_role(self, role_name, assume_role_policy_document, description=None, max_session_duration=None):
+        _check_name(role_name, "RoleName", 64, ROLE_NAME_RE)
+        self._trust(assume_role_policy_document, "AssumeRolePolicyDocument")
+        if description is not None:
+            _check_length(description, "Description", 1024)
+        self._session(max_session_duration, "MaxSessionDuration")
+        if role_name.lower() in self.roles:
+            _refuse("EntityAlreadyExists.Role")
+        now = self._now()
+        role = {"role_id": self._new_id(), "role_name": role_name,
+                "arn": "acs:ram::%s:role/%s" % (self.account_id, role_name), "description": description or "",
+                "assume_role_policy_document": assume_role_policy_document,
+                "max_session_duration": int(max_session_duration or 3600), "create_date": now, "update_date": now}
+        self.roles[role_name.lower()] = role
+        return dict(role)
+
+    @api
+    def update_role(self, role_name, new_assume_role_policy_document=None, new_description=None,
+                    new_max_session_duration=None):
+        role = self._role(role_name)
+        if new_assume_role_policy_document is not None:
+            self._trust(new_assume_role_policy_document, "NewAssumeRolePolicyDocument")
+        if new_description is not None and not 1 <= len(new_description) <= 1024:
+            _refuse("InvalidParameter.NewDescription.Length", 400)
+        self._session(new_max_session_duration, "NewMaxSessionDuration")
+        if new_assume_role_policy_document is not None:
+            role["assume_role_policy_document"] = new_assume_role_policy_document
+        if new_description is not None:
+            role["description"] = new_description
+        role["max_session_duration"] = int(new_max_session_duration or 3600)
+        role["update_date"] = self._now()
+        return dict(role)
+
+    @api
+    def delete_role(self, role_name):
+        role = self._role(role_name)
+        if self.role_policies.get(role["role_name"]):
+            _refuse("DeleteConflict.Role.Policy")
+        del self.roles[role_name.lower()]
+        self.role_policies.pop(role["role_name"], None)
+
+    @api
+    def list_policies_for_role(self, role_name):
+        return self._attached_view(self.role_policies.get(self._role(role_name)["role_name"], []))
+
+    @api
+    def attach_policy_to_role(self, role_name, policy_name, policy_type):
+        policy = self._policy(policy_name, policy_type)
+        name = self._role(role_name)["role_name"]
+        self._attach(self.role_policies.setdefault(name, []), policy, MAX_POLICIES_PER_ROLE, "Role")
+
+    @api
+    def detach_policy_from_role(self, role_name, policy_name, policy_type):
+        policy = self._policy(policy_name, policy_type)
+        name = self._role(role_name)["role_name"]
+        self._detach(self.role_policies.get(name, []), policy, "Role")
 
     # ================================================================ seeding (not recorded; the same rules apply)
 

@@ -40,7 +40,7 @@ FOREIGN = "elsewhere.example.org"   # a domain that is not the account's
 PASSWORD = "Initial-Pa55word!"
 OTHER_PASSWORD = "Another-Pa55word!"
 CHOSEN_PASSWORD = "Chosen-By-Me-2468!"
-IDS = ("user_id", "group_id", "access_key_id")
+IDS = ("user_id", "group_id", "access_key_id", "role_id")
 POLICY_DOCUMENT = json.dumps({"Version": "1", "Statement": [{"Effect": "Allow", "Action": "ecs:Describe*",
                                                              "Resource": "*"}]})
 
@@ -361,6 +361,82 @@ def policies_attached_detached_and_limited(api):
     api("list_policies_for_user", "pat")
     api("detach_policy_from_user", "pat", "ReadOnlyAccess", "System")
     api("detach_policy_from_user", "pat", "ReadOnlyAccess", "System")
+
+
+@scenario()
+def custom_policies_with_versions_descriptions_and_holders(api):
+    def doc(action):
+        return json.dumps({"Version": "1", "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]})
+    api("create_policy", "ecs-read", doc("ecs:Describe*"), description="ECS")
+    api("create_policy", "ecs-read", doc("ecs:Describe*"))
+    api("create_policy", "bad name", doc("ecs:Describe*"))
+    api("create_policy", "broken", "{not json")
+    api("create_policy", "no-statement", json.dumps({"Version": "1"}))
+    api("create_policy", "AdministratorAccess", doc("*"))
+    api("get_policy_detail", "ecs-read", "Custom")
+    api("get_policy_detail", "missing", "Custom")
+    for index in range(2, 6):
+        api("create_policy_version", "ecs-read", doc("ecs:Describe%d" % index), set_as_default=index % 2 == 0)
+    api("create_policy_version", "ecs-read", doc("ecs:Describe6"))
+    api("create_policy_version", "missing", doc("ecs:Describe6"))
+    api("list_policy_versions", "ecs-read", "Custom")
+    api("delete_policy_version", "ecs-read", "v4")
+    api("delete_policy_version", "ecs-read", "v4")
+    api("delete_policy_version", "ecs-read", "four")
+    api("delete_policy_version", "ecs-read", "v2")
+    api("set_default_policy_version", "ecs-read", "v5")
+    api("delete_policy_version", "ecs-read", "v2")
+    api("create_policy_version", "ecs-read", doc("ecs:Describe7"))
+    api("list_policy_versions", "ecs-read", "Custom")
+    api("get_policy_detail", "ecs-read", "Custom")
+    api("update_policy_description", "ecs-read", "ECS read")
+    api("update_policy_description", "ecs-read", "")
+    api("update_policy_description", "missing", "x")
+    api("create_user", upn("pat"), "Pat")
+    api("create_group", "dev")
+    api("attach_policy_to_user", "pat", "ecs-read", "Custom")
+    api("attach_policy_to_group", "dev", "ecs-read", "Custom")
+    api("list_entities_for_policy", "ecs-read", "Custom")
+    api("list_policies_for_group", "dev")
+    api("delete_policy", "ecs-read")
+    api("detach_policy_from_user", "pat", "ecs-read", "Custom")
+    api("delete_policy", "ecs-read")
+    api("detach_policy_from_group", "dev", "ecs-read", "Custom")
+    api("delete_policy", "ecs-read")
+    for version in ("v2", "v3", "v5"):
+        api("delete_policy_version", "ecs-read", version)
+    api("list_policy_versions", "ecs-read", "Custom")
+    api("delete_policy", "ecs-read")
+    api("get_policy_detail", "ecs-read", "Custom")
+    api("list_policies", "Custom")
+
+
+@scenario()
+def roles_trust_policies_sessions_and_policies(api):
+    trust = json.dumps({"Version": "1", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                       "Principal": {"Service": ["ecs.aliyuncs.com"]}}]})
+    api("create_role", "ecs-reader", trust, description="ECS", max_session_duration=7200)
+    api("create_role", "ecs-reader", trust)
+    api("create_role", "bad name", trust)
+    api("create_role", "broken", "{oops")
+    api("create_role", "too-long", trust, max_session_duration=50000)
+    api("get_role", "ecs-reader")
+    api("get_role", "missing")
+    api("update_role", "ecs-reader", new_description="ECS instances")
+    api("update_role", "ecs-reader", new_max_session_duration=3600 * 5)
+    api("update_role", "ecs-reader", new_description="")
+    api("update_role", "missing", new_description="x")
+    api("attach_policy_to_role", "ecs-reader", "ReadOnlyAccess", "System")
+    api("attach_policy_to_role", "ecs-reader", "ReadOnlyAccess", "System")
+    api("attach_policy_to_role", "ecs-reader", "NoSuchPolicy", "Custom")
+    api("list_policies_for_role", "ecs-reader")
+    api("list_entities_for_policy", "ReadOnlyAccess", "System")
+    api("delete_role", "ecs-reader")
+    api("detach_policy_from_role", "ecs-reader", "ReadOnlyAccess", "System")
+    api("detach_policy_from_role", "ecs-reader", "ReadOnlyAccess", "System")
+    api("delete_role", "ecs-reader")
+    api("delete_role", "ecs-reader")
+    api("get_role", "ecs-reader")
 
 
 @scenario()

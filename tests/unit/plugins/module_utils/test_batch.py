@@ -670,3 +670,15 @@ def test_a_name_with_a_control_character_is_quoted_in_the_message():
         run_batch(new_account(), [{"name": "bi1\n"}], options(None))
     assert info.value.option == "users[0] ('bi1\\n').name"
     assert "\n" not in str(info.value)
+
+
+def test_known_policies_skip_the_lookup_in_check_mode(tmp_path):
+    # issue 15: the onboarding role ensures custom policies first; in check mode they do not exist yet
+    account = new_account()
+    refs = [{"name": "team-read", "type": "Custom"}]
+    failed = run_batch(account, team(1, policies=refs), options(tmp_path), check_mode=True)
+    assert failed["counts"]["failed"] == 1 and "team-read" in failed["users"][0]["error"]["msg"]
+    account.reset_calls()
+    predicted = run_batch(account, team(1, policies=refs), options(tmp_path, known_policies=["team-read"]), check_mode=True)
+    assert predicted["counts"]["created"] == 1
+    assert account.count("get_policy") == 0 and account.writes() == []

@@ -25,6 +25,7 @@ One client may be shared by several threads (the batch engine does so).
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.normalize import (
     PASSWORD_POLICY_WIRE_NAMES,
+    SECURITY_PREFERENCE_FIELDS,
     normalize_access_key,
     normalize_access_key_last_used,
     normalize_group,
@@ -40,6 +42,7 @@ from ansible_collections.aliyun.ram.plugins.module_utils.normalize import (
     normalize_mfa_info,
     normalize_password_policy,
     normalize_policy,
+    normalize_security_preference,
     normalize_user,
     snake_name,
     unwrap_list,
@@ -389,6 +392,28 @@ class RamClient:
                 raise ValidationError(name, "is not a password policy field")
             params[PASSWORD_POLICY_FIELDS[name]] = value
         return normalize_password_policy(self._send("ims", "SetPasswordPolicy", params).get("PasswordPolicy"))
+
+    # --- security preference -----------------------------------------------------------
+
+    def get_security_preference(self) -> dict[str, Any]:
+        """The account's security preference, flat (``normalize_security_preference``)."""
+        return normalize_security_preference(self._call("ims", "GetSecurityPreference").get("SecurityPreference"))
+
+    def set_security_preference(self, **fields: Any) -> dict[str, Any]:
+        """Send the given fields (snake_case names); ``None`` is not sent. ``login_network_masks`` (a list) goes out
+        as one ``;``-separated string, ``[]`` as ``""``; ``verification_types`` as a JSON array."""
+        wire_names = dict((snake, wire) for snake, _group, wire in SECURITY_PREFERENCE_FIELDS)
+        params = {}
+        for name, value in fields.items():
+            if name not in wire_names:
+                raise ValidationError(name, "is not a security preference field")
+            if value is not None and name == "login_network_masks":
+                value = ";".join(value)
+            elif value is not None and name == "verification_types":
+                value = json.dumps(list(value), separators=(",", ":"))
+            params[wire_names[name]] = value
+        answer = self._send("ims", "SetSecurityPreference", params)
+        return normalize_security_preference(answer.get("SecurityPreference"))
 
     # --- groups ----------------------------------------------------------------------
 

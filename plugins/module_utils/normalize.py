@@ -210,3 +210,52 @@ def normalize_mfa_info(raw: dict[str, Any] | None) -> dict[str, Any]:
         "serial_number": device.get("SerialNumber"),
         "device_type": device.get("Type"),
     }
+
+
+# GetSecurityPreference / SetSecurityPreference (IMS): (snake_case name, the answer's group, the wire name).
+# The setter takes the wire names flat; the getter nests them in the groups below (fact sheet part 1 section 5.1,
+# part 2 section 6). LoginNetworkMasks travels as one ";"-separated string and VerificationTypes as a JSON array;
+# both are lists here.
+SECURITY_PREFERENCE_FIELDS = (
+    ("allow_user_to_change_password", "LoginProfilePreference", "AllowUserToChangePassword"),
+    ("allow_user_to_login_with_passkey", "LoginProfilePreference", "AllowUserToLoginWithPasskey"),
+    ("enable_save_mfa_ticket", "LoginProfilePreference", "EnableSaveMFATicket"),
+    ("login_network_masks", "LoginProfilePreference", "LoginNetworkMasks"),
+    ("login_session_duration", "LoginProfilePreference", "LoginSessionDuration"),
+    ("mfa_operation_for_login", "LoginProfilePreference", "MFAOperationForLogin"),
+    ("operation_for_risk_login", "LoginProfilePreference", "OperationForRiskLogin"),
+    ("allow_user_to_manage_access_keys", "AccessKeyPreference", "AllowUserToManageAccessKeys"),
+    ("allow_user_to_manage_service_credentials", "AccessKeyPreference", "AllowUserToManageServiceCredentials"),
+    ("allow_user_to_manage_mfa_devices", "MFAPreference", "AllowUserToManageMFADevices"),
+    ("allow_user_to_manage_personal_dingtalk", "PersonalInfoPreference", "AllowUserToManagePersonalDingTalk"),
+    ("verification_types", "VerificationPreference", "VerificationTypes"),
+    ("max_idle_days_for_users", "MaxIdleDays", "MaxIdleDaysForUsers"),
+    ("max_idle_days_for_access_keys", "MaxIdleDays", "MaxIdleDaysForAccessKeys"),
+)
+
+
+def split_network_masks(value: Any) -> list[str] | None:
+    """``"10.0.0.0/8;192.168.0.0/16"`` -> ``["10.0.0.0/8", "192.168.0.0/16"]``; ``""`` is ``[]``; None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return [str(item).strip() for item in value if str(item).strip()]
+    return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+def normalize_security_preference(raw: dict[str, Any] | None) -> dict[str, Any]:
+    """GetSecurityPreference / SetSecurityPreference's ``SecurityPreference``: one flat dict, every field present.
+
+    A field the answer leaves out is None. ``login_network_masks`` and ``verification_types`` are lists
+    (``VerificationTypes`` may come as a bare list or wrapped as ``{"VerificationType": [...]}``).
+    """
+    raw = raw or {}
+    result = {}
+    for snake, group, wire in SECURITY_PREFERENCE_FIELDS:
+        value = (raw.get(group) or {}).get(wire)
+        if snake == "login_network_masks":
+            value = split_network_masks(value)
+        elif snake == "verification_types" and value is not None:
+            value = unwrap_list({"v": value}, "v", "VerificationType")
+        result[snake] = value
+    return result

@@ -20,6 +20,7 @@ module per entity (see "How the emulator is organised" in docs/emulator.md):
 - ``account.py``: the ``Account`` base class (state, dispatch, persistence, lookups) and what a new account holds;
 - ``twins.py``: ``@twin``, which declares an action IMS and RAM share once, and the user finders (``by_upn``...);
 - ``users.py``, ``tags.py``, ``login_profiles.py``, ``password_policy.py``, ``access_keys.py``, ``mfa.py``,
+  ``security_preference.py``, ``credential_report.py``,
   ``groups.py``, ``policies.py``, ``sts.py``: the actions, one mixin per entity;
 - ``admin.py``: the state snapshot and the people behind the users, for the gateway's admin paths.
 
@@ -67,6 +68,7 @@ account = _load_part("account")
 tags = _load_part("tags")
 users = _load_part("users")
 password_policy = _load_part("password_policy")
+security_preference = _load_part("security_preference")
 login_profiles = _load_part("login_profiles")
 access_keys = _load_part("access_keys")
 mfa = _load_part("mfa")
@@ -77,6 +79,7 @@ admin = _load_part("admin")
 
 
 class RamBackend(users.Users, tags.Tags, login_profiles.LoginProfiles, password_policy.PasswordPolicy,
+                 security_preference.SecurityPreference,
                  access_keys.AccessKeys, mfa.MfaDevices, groups.Groups, policies.Policies, sts.TemporaryCredentials,
                  admin.Admin, account.Account):
     """The account behind the emulated IMS, RAM and STS endpoints (thread-safe)."""

@@ -110,6 +110,18 @@ CASES = [
     ("policy-length-too-high", "ram_password_policy", {"minimum_password_length": 99}, ["minimum_password_length"], None),
     ("policy-max-age-out-of-range", "ram_password_policy", {"max_password_age": 5000}, ["max_password_age"], None),
     ("policy-int-type", "ram_password_policy", {"password_reuse_prevention": "many"}, ["password_reuse_prevention"], None),
+    # ram_security_preference
+    ("pref-session-too-long", "ram_security_preference", {"login_session_duration": 25}, ["login_session_duration", "24"], None),
+    ("pref-session-zero", "ram_security_preference", {"login_session_duration": 0}, ["login_session_duration", "1"], None),
+    ("pref-idle-days-choice", "ram_security_preference", {"max_idle_days_for_users": 30}, ["max_idle_days_for_users"], None),
+    ("pref-mfa-choice", "ram_security_preference", {"mfa_operation_for_login": "always"}, ["mfa_operation_for_login"], None),
+    ("pref-bad-mask", "ram_security_preference", {"login_network_masks": ["10.0.0.300/8"]},
+     ["login_network_masks:", "CIDR"], None),
+    ("pref-mask-newline", "ram_security_preference", {"login_network_masks": ["10.0.0.0/8\n"]},
+     ["login_network_masks:", "CIDR"], None),
+    ("pref-too-many-masks", "ram_security_preference", {"login_network_masks": ["10.%d.0.0/16" % i for i in range(41)]},
+     ["login_network_masks:", "40"], None),
+    ("pref-verification-choice", "ram_security_preference", {"verification_types": ["pigeon"]}, ["verification_types"], None),
     # ram_access_key and ram_access_key_info
     ("key-name-bad-chars", "ram_access_key", {"name": "bad name!"}, ["name:", "may contain only"], None),
     ("key-rotate-zero", "ram_access_key", {"name": "bi1", "rotate_after_days": 0}, ["rotate_after_days:", "1 or more"], None),

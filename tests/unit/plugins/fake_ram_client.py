@@ -45,6 +45,7 @@ import calendar
 import copy
 import functools
 import inspect
+import ipaddress
 import itertools
 import re
 import secrets
@@ -70,6 +71,20 @@ DEFAULT_PASSWORD_POLICY = {
 PASSWORD_POLICY_RANGES = {
     "minimum_password_length": (8, 32), "max_login_attemps": (0, 32), "password_reuse_prevention": (0, 24),
     "max_password_age": (0, 1095), "minimum_password_different_character": (0, 8), "initial_password_age": (0, 90),
+}
+# The security preference a new account has: the documented defaults (the emulator's A81 for the two without one).
+DEFAULT_SECURITY_PREFERENCE = {
+    "allow_user_to_change_password": True, "allow_user_to_login_with_passkey": True, "enable_save_mfa_ticket": False,
+    "login_network_masks": [], "login_session_duration": 6, "mfa_operation_for_login": "independent",
+    "operation_for_risk_login": "autonomous", "allow_user_to_manage_access_keys": False,
+    "allow_user_to_manage_service_credentials": False, "allow_user_to_manage_mfa_devices": True,
+    "allow_user_to_manage_personal_dingtalk": True, "verification_types": [], "max_idle_days_for_users": 730,
+    "max_idle_days_for_access_keys": 730,
+}
+SECURITY_PREFERENCE_CHOICES = {
+    "mfa_operation_for_login": ("mandatory", "independent", "adaptive"),
+    "operation_for_risk_login": ("autonomous", "enforceVerify"),
+    "max_idle_days_for_users": ("90", "180", "365", "730"), "max_idle_days_for_access_keys": ("90", "180", "365", "730"),
 }
 SYSTEM_POLICIES = ("AdministratorAccess", "ReadOnlyAccess", "AliyunOSSReadOnlyAccess", "AliyunECSFullAccess")
 MAX_GROUPS = 50
@@ -108,6 +123,7 @@ ACTIONS = {
     "list_groups": "ListGroups", "list_users_for_group": "ListUsersForGroup",
     "list_policies_for_group": "ListPoliciesForGroup", "attach_policy_to_group": "AttachPolicyToGroup",
     "detach_policy_from_group": "DetachPolicyFromGroup",
+    "get_security_preference": "GetSecurityPreference", "set_security_preference": "SetSecurityPreference",
 }
 
 
@@ -247,6 +263,7 @@ class FakeRamClient:
         self.lost_creates = 0
         self.mfa_devices = {}       # upn -> serial number
         self.password_policy = dict(DEFAULT_PASSWORD_POLICY, **(password_policy or {}))
+        self.security_preference = copy.deepcopy(DEFAULT_SECURITY_PREFERENCE)
         for name in system_policies:
             self.policies[("System", name)] = ""
         # --- what the tests watch and steer
@@ -876,6 +893,56 @@ class FakeRamClient:
                 updated[name] = int(value)
         self.password_policy = updated
         return dict(updated)
+
+    # ================================================================ security preference
+
+    @api
+    def get_security_preference(self):
+        return copy.deepcopy(self.security_preference)
+
+    @api
+    def set_security_preference(self, **fields):
+        for name in fields:
+            if name not in DEFAULT_SECURITY_PREFERENCE:
+                raise ValidationError(name, "is not a security preference field")
+        updated = {}
+        # a field left out returns to its default (the emulator's A80); values are read as they travel
+        for name, default in DEFAULT_SECURITY_PREFERENCE.items():
+            value = fields.get(name)
+            wire = "".join(part.title() for part in name.split("_")).replace("Mfa", "MFA").replace("Dingtalk", "DingTalk")
+            if value is None:
+                updated[name] = copy.deepcopy(default)
+            elif name == "login_network_masks":
+                masks = [mask for mask in value if mask]
+                if len(masks) > 40 or len(";".join(masks)) > 512:
+                    _refuse("InvalidParameter.LoginNetworkMasks")
+                for mask in masks:
+                    try:
+                        ipaddress.ip_network(mask, strict=False)
+                    except ValueError:
+                        _refuse("InvalidParameter.LoginNetworkMasks")
+                updated[name] = masks
+            elif name == "verification_types":
+                if any(item not in ("sms", "email") for item in value):
+                    _refuse("InvalidParameter.VerificationTypes")
+                updated[name] = list(value)
+            elif isinstance(default, bool):
+                text = _on_the_wire(value)
+                if text.lower() not in ("true", "false"):
+                    _refuse("InvalidParameter.%s" % wire)
+                updated[name] = text.lower() == "true"
+            elif name == "login_session_duration":
+                text = _on_the_wire(value)
+                if not INTEGER_RE.fullmatch(text) or not 1 <= int(text) <= 24:
+                    _refuse("InvalidParameter.LoginSessionDuration")
+                updated[name] = int(text)
+            else:
+                text = _on_the_wire(value)
+                if text not in SECURITY_PREFERENCE_CHOICES[name]:
+                    _refuse("InvalidParameter.%s" % wire)
+                updated[name] = int(text) if isinstance(default, int) else text
+        self.security_preference = updated
+        return copy.deepcopy(updated)
 
     # ================================================================ groups
 

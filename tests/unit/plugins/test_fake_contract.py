@@ -428,6 +428,28 @@ def the_password_policy_and_the_passwords_it_refuses(api):
 
 
 @scenario()
+def the_security_preference_merged_and_refused(api):
+    api("get_security_preference")
+    api("set_security_preference", mfa_operation_for_login="mandatory", login_session_duration=8,
+        login_network_masks=["10.0.0.0/8", "192.168.0.0/16"], verification_types=["sms", "email"],
+        allow_user_to_manage_access_keys=True, max_idle_days_for_users=90, enable_save_mfa_ticket=True)
+    api("get_security_preference")
+    api("set_security_preference", login_session_duration=12)      # every field not given returns to its default
+    api("get_security_preference")
+    api("set_security_preference", login_session_duration=0)
+    api("set_security_preference", login_session_duration=25)
+    api("set_security_preference", max_idle_days_for_access_keys=100)
+    api("set_security_preference", mfa_operation_for_login="always")
+    api("set_security_preference", login_network_masks=["10.0.0.0/8", "not-a-mask"])
+    api("set_security_preference", login_network_masks=["10.%d.0.0/16" % n for n in range(41)])
+    api("set_security_preference", verification_types=["pigeon"])
+    api("set_security_preference", allow_user_to_fly=True)
+    api("set_security_preference", login_network_masks=[], verification_types=[], login_session_duration=24,
+        max_idle_days_for_access_keys=180, operation_for_risk_login="enforceVerify")
+    api("get_security_preference")
+
+
+@scenario()
 def access_keys_listed_and_deleted(api):
     api("create_user", upn("kim"), "Kim")
     api("list_access_keys", upn("kim"))

@@ -11,6 +11,8 @@ distinct from an empty string).
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from typing import Any
 
@@ -259,3 +261,36 @@ def normalize_security_preference(raw: dict[str, Any] | None) -> dict[str, Any]:
             value = unwrap_list({"v": value}, "v", "VerificationType")
         result[snake] = value
     return result
+
+
+# The credential report's documented columns (fact sheet part 2, section 7.3), in their documented order. The CSV is
+# read by column name, never by position; a column the report lacks is None, and extra columns
+# (additional_access_key_<N>_*) are kept as they come.
+CREDENTIAL_REPORT_COLUMNS = (
+    "user", "user_creation_time", "user_last_logon", "password_exist", "password_active", "password_last_changed",
+    "password_next_rotation", "mfa_active",
+    "access_key_1_exist", "access_key_1_active", "access_key_1_last_rotated", "access_key_1_last_used",
+    "access_key_2_exist", "access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used",
+)
+CREDENTIAL_REPORT_ROOT = "<root>"
+
+
+def credential_report_rows(text: str, header: list[str] | None = None) -> tuple[list[str], list[dict[str, str]]]:
+    """One decoded page of the report -> ``(header, rows)``, each row a dict keyed by column name.
+
+    A page that starts with a header line (its first cell is ``user``) uses it; a page without one (no source says
+    whether later pages repeat the header) uses ``header``, the previous page's. Blank lines are skipped.
+    """
+    lines = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    if lines and [cell.strip().lower() for cell in lines[0]][:1] == ["user"]:
+        header = [cell.strip().lower() for cell in lines[0]]
+        lines = lines[1:]
+    if header is None:
+        if lines:
+            raise ValueError("the credential report has no header line")
+        return [], []
+    rows = []
+    for line in lines:
+        row = dict((column, line[index].strip() if index < len(line) else None) for index, column in enumerate(header))
+        rows.append(row)
+    return header, rows

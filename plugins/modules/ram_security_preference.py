@@ -9,14 +9,14 @@ module: ram_security_preference
 short_description: Manage the security preference (account guardrails) of an Alibaba Cloud account
 version_added: 0.3.0
 description:
-  - Sets the account-wide security preference for RAM users (IMS GetSecurityPreference / SetSecurityPreference):
-    what users may manage themselves, MFA at console login, the console session length, the networks console logins
+  - Sets the account-wide security preference for RAM users (IMS GetSecurityPreference / SetSecurityPreference),
+    that is what users may manage themselves, MFA at console login, the console session length, the networks console logins
     may come from, and the idle periods after which console logins and AccessKeys are disabled.
   - Only the options that are set are managed; the others keep their current values.
   - Values are checked against the documented ranges before any call.
   - The preference is read first and changed only when a managed field differs. No source says whether
     SetSecurityPreference keeps a field it is not given, so the whole preference is then sent (current values plus the
-    managed ones): a field the task does not manage can never fall back to its default.
+    managed ones), so a field the task does not manage can never fall back to its default.
 author:
   - aliyun.ram contributors (@aliyun-ram)
 options:

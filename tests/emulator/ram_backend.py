@@ -69,6 +69,7 @@ tags = _load_part("tags")
 users = _load_part("users")
 password_policy = _load_part("password_policy")
 security_preference = _load_part("security_preference")
+credential_report = _load_part("credential_report")
 login_profiles = _load_part("login_profiles")
 access_keys = _load_part("access_keys")
 mfa = _load_part("mfa")
@@ -79,7 +80,7 @@ admin = _load_part("admin")
 
 
 class RamBackend(users.Users, tags.Tags, login_profiles.LoginProfiles, password_policy.PasswordPolicy,
-                 security_preference.SecurityPreference,
+                 security_preference.SecurityPreference, credential_report.CredentialReport,
                  access_keys.AccessKeys, mfa.MfaDevices, groups.Groups, policies.Policies, sts.TemporaryCredentials,
                  admin.Admin, account.Account):
     """The account behind the emulated IMS, RAM and STS endpoints (thread-safe)."""

@@ -273,17 +273,19 @@ CREDENTIAL_REPORT_COLUMNS = (
     "access_key_2_exist", "access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used",
 )
 CREDENTIAL_REPORT_ROOT = "<root>"
+_COLUMN_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def credential_report_rows(text: str, header: list[str] | None = None) -> tuple[list[str], list[dict[str, str]]]:
     """One decoded page of the report -> ``(header, rows)``, each row a dict keyed by column name.
 
-    A page that starts with a header line (its first cell is ``user``) uses it; a page without one (no source says
+    A page that starts with a header line (column names only, ``user`` among them) uses it; a page without one (no source says
     whether later pages repeat the header) uses ``header``, the previous page's. Blank lines are skipped.
     """
     lines = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
-    if lines and [cell.strip().lower() for cell in lines[0]][:1] == ["user"]:
-        header = [cell.strip().lower() for cell in lines[0]]
+    first = [cell.strip().lower() for cell in lines[0]] if lines else []
+    if "user" in first and all(_COLUMN_NAME.fullmatch(cell) for cell in first):
+        header = first
         lines = lines[1:]
     if header is None:
         if lines:

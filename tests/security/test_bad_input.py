@@ -122,6 +122,14 @@ CASES = [
     ("pref-too-many-masks", "ram_security_preference", {"login_network_masks": ["10.%d.0.0/16" % i for i in range(41)]},
      ["login_network_masks:", "40"], None),
     ("pref-verification-choice", "ram_security_preference", {"verification_types": ["pigeon"]}, ["verification_types"], None),
+    # ram_credential_report_info
+    ("audit-idle-negative", "ram_credential_report_info", {"idle_login_days": -1}, ["idle_login_days", "0"], None),
+    ("audit-key-age-type", "ram_credential_report_info", {"key_max_age_days": "old"}, ["key_max_age_days"], None),
+    ("audit-page-size-zero", "ram_credential_report_info", {"report_page_size": 0}, ["report_page_size", "3501"], None),
+    ("audit-wait-too-long", "ram_credential_report_info", {"wait_timeout": 86400}, ["wait_timeout", "3600"], None),
+    ("audit-shared-report-dir", "ram_credential_report_info", {"report_dir": "/tmp"}, ["report_dir", "/tmp"], None),
+    ("audit-report-dir-file", "ram_credential_report_info", {"report_dir": "/etc/hostname"},
+     ["report_dir", "not a directory"], None),
     # ram_access_key and ram_access_key_info
     ("key-name-bad-chars", "ram_access_key", {"name": "bad name!"}, ["name:", "may contain only"], None),
     ("key-rotate-zero", "ram_access_key", {"name": "bi1", "rotate_after_days": 0}, ["rotate_after_days:", "1 or more"], None),

@@ -74,6 +74,8 @@ options:
     type: path
 notes:
   - Days are whole days elapsed, so a login 89 days and 23 hours ago is 89 days old.
+  - In check mode too, a new report is asked for when the last one is missing or stale. Generating a report changes
+    nothing in the account; report files are not written in check mode.
   - The report reflects the service's data when it was generated. Alibaba says recent key use may be missing for
     about 2 hours and recent password changes for about 24 hours.
 seealso:

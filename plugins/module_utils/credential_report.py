@@ -48,6 +48,8 @@ DAY = 86400
 CHECKS = ("idle_console_login", "console_login_without_mfa", "old_access_key", "unused_access_key",
           "access_key_with_console_login")
 DAY_OPTIONS = ("idle_login_days", "key_max_age_days", "key_unused_days")
+THRESHOLD_OPTIONS = ("idle_login_days", "console_login_without_mfa", "key_max_age_days", "key_unused_days",
+                     "keys_with_console_login")
 MAX_DAYS = 3650
 # GetCredentialReport's MaxItems (fact sheet part 2, section 7.2)
 MAX_PAGE_SIZE = 3501
@@ -427,9 +429,7 @@ def audit(client: RamClient, options: dict[str, Any], check_mode: bool = False, 
         "users": users,
         "findings": findings,
         "summary": summarize(users, findings),
-        "thresholds": dict((name, options[name]) for name in ("idle_login_days", "console_login_without_mfa",
-                                                               "key_max_age_days", "key_unused_days",
-                                                               "keys_with_console_login")),
+        "thresholds": dict((name, options[name]) for name in THRESHOLD_OPTIONS),
         "files": {},
         "warnings": warnings,
     }

@@ -10,6 +10,8 @@ with MFA), a third with an AccessKey (some 120 days old, some used recently), th
 
   report    credential_report.audit(): GetCredentialReport (none yet), GenerateCredentialReport, GetCredentialReport
             (every page), as ram_credential_report_info runs it;
+  task      the same audit as an Ansible task: a playbook with one ram_credential_report_info task (fresh report,
+            report files), next to a playbook with one ansible.builtin.ping task (the fixed cost of a playbook);
   per-user  ListUsers (all pages), then per user GetLoginProfile, GetUserMFAInfo (with a login), ListAccessKeys and,
             per key, GetAccessKeyLastUsed; once one call at a time (a loop of tasks), once with --workers threads
             (the batch engine's default concurrency).
@@ -29,6 +31,7 @@ import json
 import os
 import statistics
 import sys
+import tempfile
 import time
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -46,6 +49,26 @@ from ansible_collections.aliyun.ram.plugins.module_utils.credentials import Cred
 from ansible_collections.aliyun.ram.plugins.module_utils.transport import RetryPolicy, Transport  # noqa: E402
 
 TARGET_SECONDS = 5.0
+AUDIT_PLAYBOOK = """---
+- name: Audit benchmark
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: Audit the account
+      aliyun.ram.ram_credential_report_info:
+        report_dir: "{{ bench_report_dir }}"
+      register: bench_audit
+"""
+PING_PLAYBOOK = """---
+- name: Playbook floor
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: Ping once
+      ansible.builtin.ping:
+"""
 PASSWORD = "Bench#Audit-2026-Zq"
 
 
@@ -177,6 +200,25 @@ def main(argv=None):
                 calls[name] = stats_delta(handle, before)
                 # the password's last change is not in GetLoginProfile: compare the checks both can make
                 assert sorted(key_of(f) for f in peer) == found, "the per-user reads found something else"
+        sys.path.insert(0, BENCH_DIR)
+        import playrun  # noqa: E402  (tests/bench is not a package)
+        workdir = tempfile.mkdtemp(prefix="bench-audit-")
+        env = playrun.environment(handle.url, workdir)
+        audit_playbook = os.path.join(workdir, "audit.yml")
+        ping_playbook = os.path.join(workdir, "ping.yml")
+        extra = os.path.join(workdir, "vars.json")
+        playrun.write(audit_playbook, AUDIT_PLAYBOOK)
+        playrun.write(ping_playbook, PING_PLAYBOOK)
+        playrun.write_json(extra, {"bench_report_dir": os.path.join(workdir, "report")})
+        timings["task_playbook"], timings["ping_playbook"] = [], []
+        for _run in range(options.runs):
+            handle.admin("POST", "/_emulator/credential_report/age", {"hours": 5})
+            run = playrun.run_playbook(audit_playbook, env, extra)
+            assert run.returncode == 0, run.tail()
+            timings["task_playbook"].append(run.elapsed)
+            run = playrun.run_playbook(ping_playbook, env)
+            assert run.returncode == 0, run.tail()
+            timings["ping_playbook"].append(run.elapsed)
         results["findings"] = len(reference)
         results["by_check"] = dict((check, sum(1 for item in reference if item[1] == check))
                                    for check in sorted(set(item[1] for item in reference)))

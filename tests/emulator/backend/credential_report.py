@@ -77,7 +77,7 @@ class CredentialReport:
                        password_next_rotation="N/A", mfa_active="N/A")
         else:
             changed = profile.get("password_changed")
-            # ASSUMPTION(A86): a console login whose password was never set (CreateLoginProfile without Password)
+            # ASSUMPTION(A96): a console login whose password was never set (CreateLoginProfile without Password)
             # reports password_last_changed "-" and password_next_rotation "-"; password_next_rotation is the last
             # change plus MaxPasswordAge days, "-" when MaxPasswordAge is 0 (passwords never expire).
             rotation = "-"
@@ -86,7 +86,7 @@ class CredentialReport:
             row.update(password_exist="TRUE", password_active=_flag(profile["Status"] == "Active"),
                        password_last_changed=changed or "-", password_next_rotation=rotation,
                        mfa_active=_flag(self._mfa_of(uid) is not None))
-        # ASSUMPTION(A87): a user's keys fill access_key_1 and access_key_2 in creation order; last_rotated is the
+        # ASSUMPTION(A97): a user's keys fill access_key_1 and access_key_2 in creation order; last_rotated is the
         # key's CreateDate (a key cannot be changed in place; activating or deactivating it is no rotation).
         keys = sorted(self._keys_of(uid), key=lambda key: key["CreateDate"])
         for slot in (1, 2):
@@ -102,7 +102,7 @@ class CredentialReport:
         return row
 
     def _report_rows(self):
-        # ASSUMPTION(A88): the <root> row shows the account: created when the emulator's account was (the time of
+        # ASSUMPTION(A98): the <root> row shows the account: created when the emulator's account was (the time of
         # its first role), never logged on ("-"), password TRUE, mfa_active FALSE and no AccessKey of its own (the
         # --access-key keys are not the account's). Frozen users are listed like active ones, by name.
         created = min([role["CreateDate"] for role in self._state["roles"].values()] or [self._now()])
@@ -132,7 +132,7 @@ class CredentialReport:
         latest = reports[-1] if reports else None
         now = self.clock()
         if latest is not None and now - parse_iso(latest["generated"]) < NEW_REPORT_INTERVAL:
-            # ASSUMPTION(A84): within 4 hours of the last report the API does what the console is documented to do:
+            # ASSUMPTION(A94): within 4 hours of the last report the API does what the console is documented to do:
             # no new report; the answer is INPROGRESS while that report is being made, then COMPLETED.
             return {"State": "COMPLETED" if self._report_ready(latest) else "INPROGRESS"}
         rows = self._report_rows()
@@ -143,7 +143,7 @@ class CredentialReport:
         return {"State": "STARTED"}
 
     def _ims_GetCredentialReport(self, params, caller):
-        # ASSUMPTION(A85): MaxItems (a string, 1-3501) counts the CSV's data rows, <root> included; every page is a
+        # ASSUMPTION(A95): MaxItems (a string, 1-3501) counts the CSV's data rows, <root> included; every page is a
         # whole CSV with the header line; NextToken is opaque; IsTruncated is the string "true" or "false". Before
         # any report is ready the answer is 404 EntityNotExist.CredentialReport; while a newer one is being made the
         # last ready one is answered.

@@ -20,7 +20,7 @@ import json
 from .common import invalid
 
 # (group in the answer, wire name, kind, default, allowed values or (low, high)).
-# ASSUMPTION(A81): AllowUserToManageServiceCredentials (no documented default) starts false, VerificationTypes
+# ASSUMPTION(A91): AllowUserToManageServiceCredentials (no documented default) starts false, VerificationTypes
 # starts empty, and a new account has every other documented default.
 SECURITY_PREFERENCE_FIELDS = (
     ("LoginProfilePreference", "AllowUserToChangePassword", "bool", True, None),
@@ -79,7 +79,7 @@ class SecurityPreference:
         stored = self._security_preference()
         view = {}
         for group, wire, _kind, default, _allowed in SECURITY_PREFERENCE_FIELDS:
-            # ASSUMPTION(A83): VerificationTypes is answered as a bare JSON array of strings (the SDK model's
+            # ASSUMPTION(A93): VerificationTypes is answered as a bare JSON array of strings (the SDK model's
             # List[str]); LoginNetworkMasks as the ";"-separated string that was set ("" when unrestricted).
             view.setdefault(group, {})[wire] = copy.deepcopy(stored.get(wire, default))
         return {"SecurityPreference": view}
@@ -88,11 +88,11 @@ class SecurityPreference:
         return self._security_preference_view()
 
     def _ims_SetSecurityPreference(self, params, caller):
-        # ASSUMPTION(A80): a field left out of SetSecurityPreference returns to its default, as SetPasswordPolicy's
+        # ASSUMPTION(A90): a field left out of SetSecurityPreference returns to its default, as SetPasswordPolicy's
         # fields do (A41); no source says either way (fact sheet part 2, section 6), and this is the harder case.
         updated = {}
         for _group, wire, kind, default, allowed in SECURITY_PREFERENCE_FIELDS:
-            # ASSUMPTION(A82): a value outside the documented values or ranges (a bad boolean, LoginSessionDuration
+            # ASSUMPTION(A92): a value outside the documented values or ranges (a bad boolean, LoginSessionDuration
             # outside 1-24, an unknown MFAOperationForLogin, MaxIdleDays* not in 90/180/365/730, more than 40 masks
             # or 512 characters, a mask that is no CIDR block, an unknown VerificationTypes entry) is refused with
             # 400 InvalidParameter.<Name>; no error is documented for SetSecurityPreference.

@@ -72,7 +72,7 @@ PASSWORD_POLICY_RANGES = {
     "minimum_password_length": (8, 32), "max_login_attemps": (0, 32), "password_reuse_prevention": (0, 24),
     "max_password_age": (0, 1095), "minimum_password_different_character": (0, 8), "initial_password_age": (0, 90),
 }
-# The security preference a new account has: the documented defaults (the emulator's A81 for the two without one).
+# The security preference a new account has: the documented defaults (the emulator's A91 for the two without one).
 DEFAULT_SECURITY_PREFERENCE = {
     "allow_user_to_change_password": True, "allow_user_to_login_with_passkey": True, "enable_save_mfa_ticket": False,
     "login_network_masks": [], "login_session_duration": 6, "mfa_operation_for_login": "independent",
@@ -273,7 +273,7 @@ class FakeRamClient:
         self.password_policy = dict(DEFAULT_PASSWORD_POLICY, **(password_policy or {}))
         self.security_preference = copy.deepcopy(DEFAULT_SECURITY_PREFERENCE)
         self.created = _iso(clock())
-        self.credential_reports = []   # {"generated", "ready_at", "rows"}, oldest first (the emulator's A84, A85)
+        self.credential_reports = []   # {"generated", "ready_at", "rows"}, oldest first (the emulator's A94, A95)
         self.report_delay = 0.0         # seconds a new report takes to generate
         for name in system_policies:
             self.policies[("System", name)] = ""
@@ -918,7 +918,7 @@ class FakeRamClient:
             if name not in DEFAULT_SECURITY_PREFERENCE:
                 raise ValidationError(name, "is not a security preference field")
         updated = {}
-        # a field left out returns to its default (the emulator's A80); values are read as they travel
+        # a field left out returns to its default (the emulator's A90); values are read as they travel
         for name, default in DEFAULT_SECURITY_PREFERENCE.items():
             value = fields.get(name)
             wire = "".join(part.title() for part in name.split("_")).replace("Mfa", "MFA").replace("Dingtalk", "DingTalk")

@@ -18,7 +18,7 @@ from ansible_collections.aliyun.ram.plugins.module_utils.security_preference imp
 from ansible_collections.aliyun.ram.tests.unit.plugins.fake_ram_client import DEFAULT_SECURITY_PREFERENCE as DEFAULTS
 from ansible_collections.aliyun.ram.tests.unit.plugins.fake_ram_client import FakeRamClient
 
-# The fake, like the emulator (A80), returns every field SetSecurityPreference is not given to its default: the
+# The fake, like the emulator (A90), returns every field SetSecurityPreference is not given to its default: the
 # harder case, which the merge must survive.
 
 STRICT = {
@@ -111,7 +111,7 @@ def test_every_field_set_then_a_rerun_writes_nothing():
 
 
 def test_one_field_changed_keeps_every_other_field():
-    """The service may reset what it is not sent (A80): the plan sends the whole preference."""
+    """The service may reset what it is not sent (A90): the plan sends the whole preference."""
     client = FakeRamClient()
     ensure_security_preference(client, validate_security_preference(dict(STRICT)))
     result = ensure_security_preference(client, validate_security_preference({"login_session_duration": 12}), diff=True)

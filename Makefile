@@ -262,6 +262,11 @@ bench-onboarding: venv
 	@echo "==> Onboarding benchmark: 500 users against the emulator at --latency-ms 20 (medians of 3)"
 	$(VENV)/bin/python tests/bench/bench_onboarding.py
 
+.PHONY: bench-audit
+bench-audit: venv
+	@echo "==> Identity audit: 1,000 users from the credential report vs per-user reads, --latency-ms 20 (medians of 3)"
+	$(VENV)/bin/python tests/bench/bench_audit.py
+
 bench: venv
 	@echo "==> All benchmarks (per-task cost, onboarding scale, API calls, peer side by side); results in bench-results/"
 	$(VENV)/bin/pip install -q -r tests/bench/requirements.txt

@@ -25,6 +25,9 @@ One client may be shared by several threads (the batch engine does so).
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import threading
 import time
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -32,6 +35,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import RamApiError, ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.normalize import (
     PASSWORD_POLICY_WIRE_NAMES,
+    credential_report_rows,
+    SECURITY_PREFERENCE_FIELDS,
     normalize_access_key,
     normalize_access_key_last_used,
     normalize_group,
@@ -43,6 +48,7 @@ from ansible_collections.aliyun.ram.plugins.module_utils.normalize import (
     normalize_policy_detail,
     normalize_policy_version,
     normalize_role,
+    normalize_security_preference,
     normalize_user,
     snake_name,
     unwrap_list,
@@ -392,6 +398,75 @@ class RamClient:
                 raise ValidationError(name, "is not a password policy field")
             params[PASSWORD_POLICY_FIELDS[name]] = value
         return normalize_password_policy(self._send("ims", "SetPasswordPolicy", params).get("PasswordPolicy"))
+
+    # --- security preference -----------------------------------------------------------
+
+    def get_security_preference(self) -> dict[str, Any]:
+        """The account's security preference, flat (``normalize_security_preference``)."""
+        return normalize_security_preference(self._call("ims", "GetSecurityPreference").get("SecurityPreference"))
+
+    def set_security_preference(self, **fields: Any) -> dict[str, Any]:
+        """Send the given fields (snake_case names); ``None`` is not sent. ``login_network_masks`` (a list) goes out
+        as one ``;``-separated string, ``[]`` as ``""``; ``verification_types`` as a JSON array."""
+        wire_names = dict((snake, wire) for snake, _group, wire in SECURITY_PREFERENCE_FIELDS)
+        params = {}
+        for name, value in fields.items():
+            if name not in wire_names:
+                raise ValidationError(name, "is not a security preference field")
+            if value is not None and name == "login_network_masks":
+                value = ";".join(value)
+            elif value is not None and name == "verification_types":
+                value = json.dumps(list(value), separators=(",", ":"))
+            params[wire_names[name]] = value
+        answer = self._send("ims", "SetSecurityPreference", params)
+        return normalize_security_preference(answer.get("SecurityPreference"))
+
+    # --- credential report ---------------------------------------------------------------
+
+    def generate_credential_report(self) -> str:
+        """Ask for a report; the answer's ``State``: ``STARTED``, ``INPROGRESS`` or ``COMPLETED``.
+
+        The service makes a new report at most once every 4 hours; within that time it answers with the last one.
+        """
+        state = self._call("ims", "GenerateCredentialReport").get("State")
+        if not state:
+            raise RamApiError("InvalidResponse", "GenerateCredentialReport returned no State",
+                              action="GenerateCredentialReport")
+        return str(state).upper()
+
+    def get_credential_report(self, max_items: int | None = None) -> dict[str, Any] | None:
+        """The last report, every page (``NextToken``): ``{"generated_time", "columns", "rows"}``, or None when there
+        is none (``EntityNotExist.*``). ``rows`` are dicts keyed by column name; the CSV travels Base64-encoded."""
+        params: dict[str, Any] = {"MaxItems": max_items}
+        header = None
+        rows: list[dict[str, Any]] = []
+        generated = None
+        seen_tokens = set()
+        for _page in range(MAX_PAGES):
+            try:
+                answer = self._send("ims", "GetCredentialReport", params)
+            except RamApiError as exc:
+                if exc.is_not_found() and header is None:
+                    return None
+                raise
+            try:
+                text = base64.b64decode(answer.get("Content") or "", validate=True).decode("utf-8-sig")
+                header, page_rows = credential_report_rows(text, header)
+            except (binascii.Error, ValueError) as exc:
+                raise RamApiError("InvalidResponse", "GetCredentialReport returned content that is not Base64 CSV (%s)"
+                                  % exc.__class__.__name__, action="GetCredentialReport")
+            rows.extend(page_rows)
+            generated = generated or answer.get("GeneratedTime")
+            # IsTruncated is a string ("true"/"false") on the wire; accept a boolean too
+            truncated = str(answer.get("IsTruncated")).lower() == "true"
+            token = answer.get("NextToken")
+            if not truncated or not token:
+                return {"generated_time": generated, "columns": header or [], "rows": rows}
+            if token in seen_tokens:
+                raise RamApiError("InvalidResponse", "the server repeated a paging token", action="GetCredentialReport")
+            seen_tokens.add(token)
+            params["NextToken"] = token
+        raise RamApiError("InvalidResponse", "more than %d pages" % MAX_PAGES, action="GetCredentialReport")
 
     # --- groups ----------------------------------------------------------------------
 

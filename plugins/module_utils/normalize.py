@@ -11,6 +11,8 @@ distinct from an empty string).
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from typing import Any
 
@@ -258,3 +260,87 @@ def normalize_mfa_info(raw: dict[str, Any] | None) -> dict[str, Any]:
         "serial_number": device.get("SerialNumber"),
         "device_type": device.get("Type"),
     }
+
+
+# GetSecurityPreference / SetSecurityPreference (IMS): (snake_case name, the answer's group, the wire name).
+# The setter takes the wire names flat; the getter nests them in the groups below (fact sheet part 1 section 5.1,
+# part 2 section 6). LoginNetworkMasks travels as one ";"-separated string and VerificationTypes as a JSON array;
+# both are lists here.
+SECURITY_PREFERENCE_FIELDS = (
+    ("allow_user_to_change_password", "LoginProfilePreference", "AllowUserToChangePassword"),
+    ("allow_user_to_login_with_passkey", "LoginProfilePreference", "AllowUserToLoginWithPasskey"),
+    ("enable_save_mfa_ticket", "LoginProfilePreference", "EnableSaveMFATicket"),
+    ("login_network_masks", "LoginProfilePreference", "LoginNetworkMasks"),
+    ("login_session_duration", "LoginProfilePreference", "LoginSessionDuration"),
+    ("mfa_operation_for_login", "LoginProfilePreference", "MFAOperationForLogin"),
+    ("operation_for_risk_login", "LoginProfilePreference", "OperationForRiskLogin"),
+    ("allow_user_to_manage_access_keys", "AccessKeyPreference", "AllowUserToManageAccessKeys"),
+    ("allow_user_to_manage_service_credentials", "AccessKeyPreference", "AllowUserToManageServiceCredentials"),
+    ("allow_user_to_manage_mfa_devices", "MFAPreference", "AllowUserToManageMFADevices"),
+    ("allow_user_to_manage_personal_dingtalk", "PersonalInfoPreference", "AllowUserToManagePersonalDingTalk"),
+    ("verification_types", "VerificationPreference", "VerificationTypes"),
+    ("max_idle_days_for_users", "MaxIdleDays", "MaxIdleDaysForUsers"),
+    ("max_idle_days_for_access_keys", "MaxIdleDays", "MaxIdleDaysForAccessKeys"),
+)
+
+
+def split_network_masks(value: Any) -> list[str] | None:
+    """``"10.0.0.0/8;192.168.0.0/16"`` -> ``["10.0.0.0/8", "192.168.0.0/16"]``; ``""`` is ``[]``; None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return [str(item).strip() for item in value if str(item).strip()]
+    return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+def normalize_security_preference(raw: dict[str, Any] | None) -> dict[str, Any]:
+    """GetSecurityPreference / SetSecurityPreference's ``SecurityPreference``: one flat dict, every field present.
+
+    A field the answer leaves out is None. ``login_network_masks`` and ``verification_types`` are lists
+    (``VerificationTypes`` may come as a bare list or wrapped as ``{"VerificationType": [...]}``).
+    """
+    raw = raw or {}
+    result = {}
+    for snake, group, wire in SECURITY_PREFERENCE_FIELDS:
+        value = (raw.get(group) or {}).get(wire)
+        if snake == "login_network_masks":
+            value = split_network_masks(value)
+        elif snake == "verification_types" and value is not None:
+            value = unwrap_list({"v": value}, "v", "VerificationType")
+        result[snake] = value
+    return result
+
+
+# The credential report's documented columns (fact sheet part 2, section 7.3), in their documented order. The CSV is
+# read by column name, never by position; a column the report lacks is None, and extra columns
+# (additional_access_key_<N>_*) are kept as they come.
+CREDENTIAL_REPORT_COLUMNS = (
+    "user", "user_creation_time", "user_last_logon", "password_exist", "password_active", "password_last_changed",
+    "password_next_rotation", "mfa_active",
+    "access_key_1_exist", "access_key_1_active", "access_key_1_last_rotated", "access_key_1_last_used",
+    "access_key_2_exist", "access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used",
+)
+CREDENTIAL_REPORT_ROOT = "<root>"
+_COLUMN_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def credential_report_rows(text: str, header: list[str] | None = None) -> tuple[list[str], list[dict[str, str]]]:
+    """One decoded page of the report -> ``(header, rows)``, each row a dict keyed by column name.
+
+    A page that starts with a header line (column names only, ``user`` among them) uses it; a page without one (no source says
+    whether later pages repeat the header) uses ``header``, the previous page's. Blank lines are skipped.
+    """
+    lines = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    first = [cell.strip().lower() for cell in lines[0]] if lines else []
+    if "user" in first and all(_COLUMN_NAME.fullmatch(cell) for cell in first):
+        header = first
+        lines = lines[1:]
+    if header is None:
+        if lines:
+            raise ValueError("the credential report has no header line")
+        return [], []
+    rows = []
+    for line in lines:
+        row = dict((column, line[index].strip() if index < len(line) else None) for index, column in enumerate(header))
+        rows.append(row)
+    return header, rows

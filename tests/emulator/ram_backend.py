@@ -20,7 +20,8 @@ module per entity (see "How the emulator is organised" in docs/emulator.md):
 - ``account.py``: the ``Account`` base class (state, dispatch, persistence, lookups) and what a new account holds;
 - ``twins.py``: ``@twin``, which declares an action IMS and RAM share once, and the user finders (``by_upn``...);
 - ``users.py``, ``tags.py``, ``login_profiles.py``, ``password_policy.py``, ``access_keys.py``, ``mfa.py``,
-  ``groups.py``, ``policies.py``, ``sts.py``: the actions, one mixin per entity;
+  ``security_preference.py``, ``credential_report.py``,
+  ``groups.py``, ``policies.py``, ``roles.py``, ``sts.py``: the actions, one mixin per entity;
 - ``admin.py``: the state snapshot and the people behind the users, for the gateway's admin paths.
 
 Behaviour follows the wire-protocol fact sheet (``alibaba-ram-api.md``). Where the
@@ -67,6 +68,8 @@ account = _load_part("account")
 tags = _load_part("tags")
 users = _load_part("users")
 password_policy = _load_part("password_policy")
+security_preference = _load_part("security_preference")
+credential_report = _load_part("credential_report")
 login_profiles = _load_part("login_profiles")
 access_keys = _load_part("access_keys")
 mfa = _load_part("mfa")
@@ -78,6 +81,7 @@ admin = _load_part("admin")
 
 
 class RamBackend(users.Users, tags.Tags, login_profiles.LoginProfiles, password_policy.PasswordPolicy,
+                 security_preference.SecurityPreference, credential_report.CredentialReport,
                  access_keys.AccessKeys, mfa.MfaDevices, groups.Groups, policies.Policies, roles.Roles, sts.TemporaryCredentials,
                  admin.Admin, account.Account):
     """The account behind the emulated IMS, RAM and STS endpoints (thread-safe)."""

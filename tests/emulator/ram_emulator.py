@@ -102,6 +102,7 @@ PEOPLE_PREFIX = "/_emulator/people/"
 # signature headers on them are ignored.
 UNSIGNED_ACTIONS = frozenset(["AssumeRoleWithOIDC"])
 KEYS_PREFIX = "/_emulator/keys/"
+REPORT_PREFIX = "/_emulator/credential_report/"
 # Parameter names holding a secret: passwords, keys, tokens, and MFA one-time codes.
 SECRET_PARAM_MARKERS = ("secret", "password", "token", "authenticationcode")
 # ASSUMPTION(A03): a V3 request must carry and sign these six headers (the minimal set other SDKs sign; S11 says
@@ -371,7 +372,7 @@ class Faults:
     """Random fault injection (seeded), one-shot injected errors per action, and the visibility delay after
     creates (which the backend applies; listeners hear every change); thread-safe."""
 
-    FIELDS = ("latency_ms", "throttle_rate", "error_rate", "drop_rate", "visibility_delay_ms")
+    FIELDS = ("latency_ms", "throttle_rate", "error_rate", "drop_rate", "visibility_delay_ms", "report_delay_ms")
 
     def __init__(self, latency_ms=0, throttle_rate=0.0, error_rate=0.0, drop_rate=0.0, seed=None,
                  visibility_delay_ms=0):
@@ -380,6 +381,7 @@ class Faults:
         self._injected = {}
         self._listeners = []
         self.latency_ms = self.throttle_rate = self.error_rate = self.drop_rate = self.visibility_delay_ms = 0
+        self.report_delay_ms = 0
         self.update({"latency_ms": latency_ms, "throttle_rate": throttle_rate,
                      "error_rate": error_rate, "drop_rate": drop_rate, "visibility_delay_ms": visibility_delay_ms})
 
@@ -656,6 +658,10 @@ class Gateway:
         setter = getattr(self.backend, "set_visibility_delay", None)
         if setter is not None:
             setter(settings["visibility_delay_ms"])
+        # So is the time a credential report takes to generate.
+        report_setter = getattr(self.backend, "set_report_delay", None)
+        if report_setter is not None:
+            report_setter(settings.get("report_delay_ms", 0))
 
     def lookup_key(self, access_key_id):
         return self.static_keys.get(access_key_id) or self.backend.lookup_access_key(access_key_id)
@@ -841,6 +847,8 @@ class Gateway:
             return self._people(method, path[len(PEOPLE_PREFIX):], payload)
         if path.startswith(KEYS_PREFIX):
             return self._keys(method, path[len(KEYS_PREFIX):], payload)
+        if path.startswith(REPORT_PREFIX):
+            return self._report(method, path[len(REPORT_PREFIX):], payload)
         return json_response(404, {"error": "unknown emulator path %s %s" % (method, path)})
 
     def _people(self, method, action, payload):
@@ -860,6 +868,16 @@ class Gateway:
             return json_response(404, {"error": "this backend has no AccessKey actions"})
         if method != "POST":
             return json_response(405, {"error": "use POST for /_emulator/keys/%s" % action})
+        status, body = admin(action, payload)
+        return json_response(status, body)
+
+    def _report(self, method, action, payload):
+        """``POST /_emulator/credential_report/<action>``: what time does to the credential report."""
+        admin = getattr(self.backend, "credential_report_admin", None)
+        if admin is None:
+            return json_response(404, {"error": "this backend has no credential report actions"})
+        if method != "POST":
+            return json_response(405, {"error": "use POST for /_emulator/credential_report/%s" % action})
         status, body = admin(action, payload)
         return json_response(status, body)
 

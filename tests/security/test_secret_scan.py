@@ -153,6 +153,19 @@ PLAYBOOK = """---
           - name: scanrole2
             console_login: true
 
+    - name: Security preference
+      aliyun.ram.ram_security_preference:
+        login_session_duration: 8
+        mfa_operation_for_login: mandatory
+      register: r_preference
+
+    - name: Identity audit from the credential report, with key IDs and report files
+      aliyun.ram.ram_credential_report_info:
+        resolve_access_key_ids: true
+        keys_with_console_login: true
+        report_dir: "{{{{ scan_password_dir }}}}-audit"
+      register: r_audit
+
     - name: Collect every registered result
       ansible.builtin.set_fact:
         scan_results:
@@ -169,6 +182,8 @@ PLAYBOOK = """---
           baseline: "{{{{ r_baseline }}}}"
           baseline_weak: "{{{{ r_baseline_weak }}}}"
           role: "{{{{ onboarding_result }}}}"
+          preference: "{{{{ r_preference }}}}"
+          audit: "{{{{ r_audit }}}}"
 
     - name: Dump them
       ansible.builtin.debug:

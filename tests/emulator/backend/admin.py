@@ -22,7 +22,7 @@ from .policies import SYSTEM_POLICY_TABLE
 
 # /_emulator/people/<action> -> the body fields it takes.
 PERSON_ACTIONS = {"login": ("user",), "change_password": ("user", "password"), "bind_mfa": ("user",),
-                  "idle_disable": ("user",), "freeze": ("user",), "unfreeze": ("user",)}
+                  "idle_disable": ("user",), "freeze": ("user",), "unfreeze": ("user",), "age": ("user", "days")}
 # /_emulator/people/<action> that name an AccessKey rather than a user -> the body fields they take.
 PERSON_KEY_ACTIONS = {"use_key": ("access_key_id", "service", "days_ago")}
 # /_emulator/keys/<action> -> the body fields it takes.
@@ -216,6 +216,21 @@ class Admin:
 
     def _person_unfreeze(self, user, payload):
         user["Status"] = "active"
+
+    def _person_age(self, user, payload):
+        # Simulated time for a user, as /_emulator/keys/age for a key: the user was created, last logged on, last
+        # changed the password and got the console login and the MFA device ``days`` days earlier than recorded (the
+        # credential report's user_creation_time, user_last_logon and password_last_changed move with them).
+        days, refusal = self._whole_number(payload, "days", None, 1)
+        if refusal is not None:
+            return refusal
+        profile = self._state["login_profiles"].get(user["UserId"]) or {}
+        device = self._mfa_of(user["UserId"]) or {}
+        for holder, field in ((user, "CreateDate"), (user, "LastLoginDate"), (profile, "CreateDate"),
+                              (profile, "LastLoginTime"), (profile, "password_changed"), (profile, "initial_password_set"),
+                              (device, "ActivateDate")):
+            if holder.get(field):
+                holder[field] = iso(parse_iso(holder[field]) - days * DAY)
 
     # ----------------------------------------------------------------- AccessKeys: a program uses one; time passes
 

@@ -41,9 +41,11 @@ class LoginProfiles:
 
     # ----------------------------------------------------------------- passwords
 
-    @staticmethod
-    def _remember_password(profile, password):
-        """Store the new password's salted hash, and keep the last 24 for PasswordReusePrevention (max 24)."""
+    def _remember_password(self, profile, password):
+        """Store the new password's salted hash, and keep the last 24 for PasswordReusePrevention (max 24).
+
+        The time of the change is kept too, for the credential report's password_last_changed."""
+        profile["password_changed"] = self._now()
         hashed = hash_password(password)
         profile["password_hash"] = hashed
         profile["password_history"] = ([hashed] + list(profile.get("password_history") or []))[:24]

@@ -45,6 +45,7 @@ import calendar
 import copy
 import functools
 import inspect
+import ipaddress
 import itertools
 import json
 import re
@@ -71,6 +72,20 @@ DEFAULT_PASSWORD_POLICY = {
 PASSWORD_POLICY_RANGES = {
     "minimum_password_length": (8, 32), "max_login_attemps": (0, 32), "password_reuse_prevention": (0, 24),
     "max_password_age": (0, 1095), "minimum_password_different_character": (0, 8), "initial_password_age": (0, 90),
+}
+# The security preference a new account has: the documented defaults (the emulator's A91 for the two without one).
+DEFAULT_SECURITY_PREFERENCE = {
+    "allow_user_to_change_password": True, "allow_user_to_login_with_passkey": True, "enable_save_mfa_ticket": False,
+    "login_network_masks": [], "login_session_duration": 6, "mfa_operation_for_login": "independent",
+    "operation_for_risk_login": "autonomous", "allow_user_to_manage_access_keys": False,
+    "allow_user_to_manage_service_credentials": False, "allow_user_to_manage_mfa_devices": True,
+    "allow_user_to_manage_personal_dingtalk": True, "verification_types": [], "max_idle_days_for_users": 730,
+    "max_idle_days_for_access_keys": 730,
+}
+SECURITY_PREFERENCE_CHOICES = {
+    "mfa_operation_for_login": ("mandatory", "independent", "adaptive"),
+    "operation_for_risk_login": ("autonomous", "enforceVerify"),
+    "max_idle_days_for_users": ("90", "180", "365", "730"), "max_idle_days_for_access_keys": ("90", "180", "365", "730"),
 }
 SYSTEM_POLICIES = ("AdministratorAccess", "ReadOnlyAccess", "AliyunOSSReadOnlyAccess", "AliyunECSFullAccess")
 MAX_GROUPS = 50
@@ -117,9 +132,18 @@ ACTIONS = {
     "get_role": "GetRole", "list_roles": "ListRoles", "create_role": "CreateRole", "update_role": "UpdateRole",
     "delete_role": "DeleteRole", "list_policies_for_role": "ListPoliciesForRole",
     "attach_policy_to_role": "AttachPolicyToRole", "detach_policy_from_role": "DetachPolicyFromRole",
+    "get_security_preference": "GetSecurityPreference", "set_security_preference": "SetSecurityPreference",
+    "generate_credential_report": "GenerateCredentialReport", "get_credential_report": "GetCredentialReport",
 }
 MAX_POLICIES_PER_ROLE = {"System": 20, "Custom": 10}
 ROLE_NAME_RE = re.compile(r"[A-Za-z0-9.-]+")
+# The credential report's columns, as the emulator writes them (fact sheet part 2, section 7.3).
+REPORT_COLUMNS = (
+    "user", "user_creation_time", "user_last_logon", "password_exist", "password_active", "password_last_changed",
+    "password_next_rotation", "mfa_active",
+    "access_key_1_exist", "access_key_1_active", "access_key_1_last_rotated", "access_key_1_last_used",
+    "access_key_2_exist", "access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used",
+)
 
 
 class PersonRefused(Exception):
@@ -263,6 +287,10 @@ class FakeRamClient:
         self.lost_creates = 0
         self.mfa_devices = {}       # upn -> serial number
         self.password_policy = dict(DEFAULT_PASSWORD_POLICY, **(password_policy or {}))
+        self.security_preference = copy.deepcopy(DEFAULT_SECURITY_PREFERENCE)
+        self.created = _iso(clock())
+        self.credential_reports = []   # {"generated", "ready_at", "rows"}, oldest first (the emulator's A94, A95)
+        self.report_delay = 0.0         # seconds a new report takes to generate
         for name in system_policies:
             self.policies[("System", name)] = ""
         # --- what the tests watch and steer
@@ -840,6 +868,7 @@ class FakeRamClient:
         """The password is set: kept for the tests, and the last 24 for PasswordReusePrevention."""
         self.passwords[key] = password
         profile = self.login_profiles[key]
+        profile["password_changed"] = self._now()
         profile["password_history"] = ([password] + profile["password_history"])[:24]
 
     @api
@@ -897,6 +926,121 @@ class FakeRamClient:
                 updated[name] = int(value)
         self.password_policy = updated
         return dict(updated)
+
+    # ================================================================ security preference
+
+    @api
+    def get_security_preference(self):
+        return copy.deepcopy(self.security_preference)
+
+    @api
+    def set_security_preference(self, **fields):
+        for name in fields:
+            if name not in DEFAULT_SECURITY_PREFERENCE:
+                raise ValidationError(name, "is not a security preference field")
+        updated = {}
+        # a field left out returns to its default (the emulator's A90); values are read as they travel
+        for name, default in DEFAULT_SECURITY_PREFERENCE.items():
+            value = fields.get(name)
+            wire = "".join(part.title() for part in name.split("_")).replace("Mfa", "MFA").replace("Dingtalk", "DingTalk")
+            if value is None:
+                updated[name] = copy.deepcopy(default)
+            elif name == "login_network_masks":
+                masks = [mask for mask in value if mask]
+                if len(masks) > 40 or len(";".join(masks)) > 512:
+                    _refuse("InvalidParameter.LoginNetworkMasks")
+                for mask in masks:
+                    try:
+                        ipaddress.ip_network(mask, strict=False)
+                    except ValueError:
+                        _refuse("InvalidParameter.LoginNetworkMasks")
+                updated[name] = masks
+            elif name == "verification_types":
+                if any(item not in ("sms", "email") for item in value):
+                    _refuse("InvalidParameter.VerificationTypes")
+                updated[name] = list(value)
+            elif isinstance(default, bool):
+                text = _on_the_wire(value)
+                if text.lower() not in ("true", "false"):
+                    _refuse("InvalidParameter.%s" % wire)
+                updated[name] = text.lower() == "true"
+            elif name == "login_session_duration":
+                text = _on_the_wire(value)
+                if not INTEGER_RE.fullmatch(text) or not 1 <= int(text) <= 24:
+                    _refuse("InvalidParameter.LoginSessionDuration")
+                updated[name] = int(text)
+            else:
+                text = _on_the_wire(value)
+                if text not in SECURITY_PREFERENCE_CHOICES[name]:
+                    _refuse("InvalidParameter.%s" % wire)
+                updated[name] = int(text) if isinstance(default, int) else text
+        self.security_preference = updated
+        return copy.deepcopy(updated)
+
+    # ================================================================ credential report
+
+    def _report_row(self, key):
+        user = self.users[key]
+        profile = self.login_profiles.get(key)
+        flag = lambda value: "TRUE" if value else "FALSE"  # noqa: E731
+        row = {"user": key, "user_creation_time": user["create_date"], "user_last_logon": user.get("last_login_date") or "-"}
+        if profile is None:
+            row.update(password_exist="FALSE", password_active="N/A", password_last_changed="N/A",
+                       password_next_rotation="N/A", mfa_active="N/A")
+        else:
+            changed = profile.get("password_changed")
+            age = self.password_policy["max_password_age"]
+            row.update(password_exist="TRUE", password_active=flag(profile["status"] == "Active"),
+                       password_last_changed=changed or "-",
+                       password_next_rotation=_iso(_epoch(changed) + age * DAY) if changed and age else "-",
+                       mfa_active=flag(key in self.mfa_devices))
+        keys = sorted(self.access_keys.get(key, []), key=lambda k: k["create_date"])
+        for slot in (1, 2):
+            prefix = "access_key_%d_" % slot
+            found = keys[slot - 1] if len(keys) >= slot else None
+            if found is None:
+                row.update(((prefix + "exist", "FALSE"), (prefix + "active", "N/A"), (prefix + "last_rotated", "N/A"),
+                            (prefix + "last_used", "N/A")))
+            else:
+                last = (self.key_last_used.get(found["access_key_id"]) or {}).get("last_used_date")
+                row.update(((prefix + "exist", "TRUE"), (prefix + "active", flag(found["status"] == "Active")),
+                            (prefix + "last_rotated", found["create_date"]), (prefix + "last_used", last or "-")))
+        return row
+
+    def _report_rows(self):
+        root = dict((column, "N/A") for column in REPORT_COLUMNS)
+        root.update(user="<root>", user_creation_time=self.created, user_last_logon="-", password_exist="TRUE",
+                    mfa_active="FALSE", access_key_1_exist="FALSE", access_key_2_exist="FALSE")
+        keys = sorted(self.users, key=lambda k: (self.users[k]["user_name"].lower(), self.users[k]["user_id"]))
+        return [root] + [self._report_row(key) for key in keys]
+
+    def _ready_report(self):
+        ready = [report for report in self.credential_reports if self.clock() >= report["ready_at"]]
+        return ready[-1] if ready else None
+
+    @api
+    def generate_credential_report(self):
+        now = self.clock()
+        latest = self.credential_reports[-1] if self.credential_reports else None
+        if latest is not None and now - _epoch(latest["generated"]) < 4 * 3600:
+            return "COMPLETED" if now >= latest["ready_at"] else "INPROGRESS"
+        previous = self._ready_report()
+        self.credential_reports = [r for r in (previous,) if r is not None]
+        self.credential_reports.append({"generated": _iso(now), "ready_at": now + self.report_delay,
+                                        "rows": self._report_rows()})
+        return "STARTED"
+
+    @api
+    def get_credential_report(self, max_items=None):
+        if max_items is not None:
+            text = _on_the_wire(max_items)
+            if not INTEGER_RE.fullmatch(text) or not 1 <= int(text) <= 3501:
+                _refuse("InvalidParameter.MaxItems")
+        report = self._ready_report()
+        if report is None:
+            return None
+        return {"generated_time": report["generated"], "columns": list(REPORT_COLUMNS),
+                "rows": copy.deepcopy(report["rows"])}
 
     # ================================================================ groups
 
@@ -1356,6 +1500,27 @@ class FakeRamClient:
     def unfreeze(self, upn):
         with self.lock:
             self.users[self._person(upn)]["status"] = "active"
+
+    def age_user(self, upn, days):
+        """The user was created, last logged on, changed the password and got the login ``days`` days earlier."""
+        with self.lock:
+            key = self._person(upn)
+            days = self._whole_days(days, "days", 1)
+            user, profile = self.users[key], self.login_profiles.get(key) or {}
+            for holder, field in ((user, "create_date"), (user, "last_login_date"), (profile, "create_date"),
+                                  (profile, "last_login_time"), (profile, "password_changed"),
+                                  (profile, "initial_password_set")):
+                if holder.get(field):
+                    holder[field] = _iso(_epoch(holder[field]) - days * DAY)
+
+    def age_report(self, hours):
+        """The credential reports were made ``hours`` earlier."""
+        with self.lock:
+            if not self.credential_reports:
+                raise PersonRefused(409, "no credential report has been generated")
+            for report in self.credential_reports:
+                report["generated"] = _iso(_epoch(report["generated"]) - hours * 3600)
+                report["ready_at"] -= hours * 3600
 
     # ---------------------------------------------------------------- what programs and time do to an AccessKey
 

@@ -83,7 +83,7 @@ class FakeWorld:
     def person(self, action, user, **details):
         doing = {"login": self.fake.person_login, "change_password": self.fake.person_change_password,
                  "bind_mfa": self.fake.person_bind_mfa, "idle_disable": self.fake.idle_disable,
-                 "freeze": self.fake.freeze, "unfreeze": self.fake.unfreeze}[action]
+                 "freeze": self.fake.freeze, "unfreeze": self.fake.unfreeze, "age": self.fake.age_user}[action]
         try:
             doing(user, **details)
         except PersonRefused as refusal:
@@ -501,6 +501,58 @@ def the_password_policy_and_the_passwords_it_refuses(api):
     api.world("change_password", upn("quinn"), password="Sturdy-12345")     # used a moment ago
     api.world("change_password", upn("quinn"), password="Fresh-Choice-678")
     api("get_login_profile", upn("quinn"))
+
+
+@scenario()
+def the_security_preference_merged_and_refused(api):
+    api("get_security_preference")
+    api("set_security_preference", mfa_operation_for_login="mandatory", login_session_duration=8,
+        login_network_masks=["10.0.0.0/8", "192.168.0.0/16"], verification_types=["sms", "email"],
+        allow_user_to_manage_access_keys=True, max_idle_days_for_users=90, enable_save_mfa_ticket=True)
+    api("get_security_preference")
+    api("set_security_preference", login_session_duration=12)      # every field not given returns to its default
+    api("get_security_preference")
+    api("set_security_preference", login_session_duration=0)
+    api("set_security_preference", login_session_duration=25)
+    api("set_security_preference", max_idle_days_for_access_keys=100)
+    api("set_security_preference", mfa_operation_for_login="always")
+    api("set_security_preference", login_network_masks=["10.0.0.0/8", "not-a-mask"])
+    api("set_security_preference", login_network_masks=["10.%d.0.0/16" % n for n in range(41)])
+    api("set_security_preference", verification_types=["pigeon"])
+    api("set_security_preference", allow_user_to_fly=True)
+    api("set_security_preference", login_network_masks=[], verification_types=[], login_session_duration=24,
+        max_idle_days_for_access_keys=180, operation_for_risk_login="enforceVerify")
+    api("get_security_preference")
+
+
+@scenario()
+def the_credential_report_from_the_accounts_own_users(api):
+    api("get_credential_report")                                   # none yet
+    api("create_user", upn("rae"), "Rae")
+    api("create_user", upn("quin"), "Quin")
+    api("create_user", upn("pat"), "Pat")
+    api("create_login_profile", upn("rae"), password=PASSWORD)
+    api("create_login_profile", upn("quin"))                       # a console login without a password
+    api.world("login", upn("rae"))
+    api.world("bind_mfa", upn("rae"))
+    api.world("age", upn("rae"), days=120)
+    api.world("age", upn("nobody"), days=1)
+    api.world("age", upn("rae"), days=0)
+    first = key_id(api("create_access_key", upn("pat")))
+    second = key_id(api("create_access_key", upn("pat")))
+    api.world("use_key", first, days_ago=3)
+    api.world("age_key", first, days=200)
+    api("update_access_key", upn("pat"), second, "Inactive")
+    api.world("freeze", upn("pat"))
+    api("set_password_policy", max_password_age=90)
+    api("generate_credential_report")
+    api("get_credential_report")
+    api("get_credential_report", max_items=2)
+    api("get_credential_report", max_items=0)
+    api("get_credential_report", max_items=3502)
+    api("generate_credential_report")                              # within 4 hours: the same report
+    api.world("idle_disable", upn("rae"))
+    api("get_credential_report")
 
 
 @scenario()

@@ -42,6 +42,7 @@ SECRET_SUFFIXES = ("_password", "_secret", "_token")
 NOT_SECRETS = {
     "update_password": "when to set the password: the choice always/on_create, never the password",
     "return_secret": "a flag: whether ram_access_key returns a new key's secret, never the secret",
+    "allow_user_to_change_password": "a flag of ram_security_preference: whether users may change their own password",
 }
 MENTIONS_A_SECRET = re.compile(r"password|secret|token", re.IGNORECASE)
 

@@ -17,7 +17,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import ValidationError
-from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan, reconcile, task_result
+from ansible_collections.aliyun.ram.plugins.module_utils.plan import (
+    Plan, managed_setting_fields, plan_whole_setting, predicted_setting, reconcile, task_result,
+)
 
 if TYPE_CHECKING:
     from ansible_collections.aliyun.ram.plugins.module_utils.api import RamClient
@@ -62,8 +64,7 @@ POLICY_FIELDS = (
 
 def managed_fields(desired: dict[str, Any] | None) -> list[str]:
     """The desired fields that the task manages (value not None), in display order."""
-    desired = desired or {}
-    return [field for field in POLICY_FIELDS if desired.get(field) is not None]
+    return managed_setting_fields(desired, POLICY_FIELDS)
 
 
 def validate_password_policy(desired: dict[str, Any] | None) -> dict[str, Any]:
@@ -98,25 +99,12 @@ def plan_password_policy(current: dict[str, Any] | None, desired: dict[str, Any]
 
     ``desired`` must have passed :func:`validate_password_policy`.
     """
-    current = current or {}
-    fields = managed_fields(desired)
-    plan = Plan(before=dict((field, current.get(field)) for field in fields),
-                after=dict((field, desired[field]) for field in fields))
-    for field in fields:
-        if current.get(field) != desired[field]:
-            plan.note_change(field)
-    if plan.changed_fields:
-        merged = dict((field, value) for field, value in current.items() if field in POLICY_FIELDS and value is not None)
-        merged.update((field, desired[field]) for field in fields)
-        plan.add("set_password_policy", "set password policy fields: %s" % ", ".join(plan.changed_fields), **merged)
-    return plan
+    return plan_whole_setting(current, desired, POLICY_FIELDS, "set_password_policy", "password policy")
 
 
 def predicted_policy(current: dict[str, Any] | None, desired: dict[str, Any]) -> dict[str, Any]:
     """The policy a real run would leave behind (check mode reports this)."""
-    after = dict(current or {})
-    after.update((field, desired[field]) for field in managed_fields(desired))
-    return after
+    return predicted_setting(current, desired, POLICY_FIELDS)
 
 
 def ensure_password_policy(client: RamClient, desired: dict[str, Any], check_mode: bool = False,

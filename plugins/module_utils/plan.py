@@ -131,6 +131,39 @@ def set_changes(want: Iterable[Any], have: Iterable[Any], purge: bool,
     return to_add, to_remove, kept
 
 
+def managed_setting_fields(desired: dict[str, Any] | None, all_fields: Iterable[str]) -> list[str]:
+    """The fields of an account-wide setting that a task manages (value not None), in ``all_fields`` order."""
+    desired = desired or {}
+    return [field for field in all_fields if desired.get(field) is not None]
+
+
+def plan_whole_setting(current: dict[str, Any] | None, desired: dict[str, Any], all_fields: Iterable[str], method: str,
+                       what: str, same: Callable[[str, Any, Any], bool] = lambda _field, have, want: have == want) -> Plan:
+    """One Set* call for an account-wide setting (the password policy, the security preference) if a managed field
+    differs. It sends every field whose current value is known with the desired values on top, so a field the task
+    does not manage keeps its value whether or not the service resets the fields it is not sent."""
+    current = current or {}
+    all_fields = tuple(all_fields)
+    fields = managed_setting_fields(desired, all_fields)
+    plan = Plan(before=dict((field, current.get(field)) for field in fields),
+                after=dict((field, desired[field]) for field in fields))
+    for field in fields:
+        if not same(field, current.get(field), desired[field]):
+            plan.note_change(field)
+    if plan.changed_fields:
+        merged = dict((field, value) for field, value in current.items() if field in all_fields and value is not None)
+        merged.update((field, desired[field]) for field in fields)
+        plan.add(method, "set %s fields: %s" % (what, ", ".join(plan.changed_fields)), **merged)
+    return plan
+
+
+def predicted_setting(current: dict[str, Any] | None, desired: dict[str, Any], all_fields: Iterable[str]) -> dict[str, Any]:
+    """The setting a real run of :func:`plan_whole_setting` would leave behind (check mode reports this)."""
+    after = dict(current or {})
+    after.update((field, desired[field]) for field in managed_setting_fields(desired, all_fields))
+    return after
+
+
 def reconcile(client: RamClient, plan: Plan, check_mode: bool, predict: Callable[[], dict[str, Any] | None],
               reread: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | None:
     """The one tail of every reconciler: apply ``plan`` unless in check mode, and say what the object is after.

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from ansible_collections.aliyun.ram.plugins.module_utils.errors import ValidationError
 from ansible_collections.aliyun.ram.plugins.module_utils.normalize import SECURITY_PREFERENCE_FIELDS
-from ansible_collections.aliyun.ram.plugins.module_utils.plan import Plan, reconcile, task_result
+from ansible_collections.aliyun.ram.plugins.module_utils.plan import (
+    Plan, managed_setting_fields, plan_whole_setting, predicted_setting, reconcile, task_result,
+)
 
 if TYPE_CHECKING:
     from ansible_collections.aliyun.ram.plugins.module_utils.api import RamClient
@@ -54,8 +56,7 @@ LIST_FIELDS = ("login_network_masks", "verification_types")
 
 def managed_fields(desired: dict[str, Any] | None) -> list[str]:
     """The desired fields that the task manages (value not None), in display order."""
-    desired = desired or {}
-    return [field for field in PREFERENCE_FIELDS if desired.get(field) is not None]
+    return managed_setting_fields(desired, PREFERENCE_FIELDS)
 
 
 def _check_masks(masks: Any) -> list[str]:
@@ -130,26 +131,13 @@ def plan_security_preference(current: dict[str, Any] | None, desired: dict[str, 
     does not manage keeps its value whether or not the service resets omitted fields.
     ``desired`` must have passed :func:`validate_security_preference`.
     """
-    current = current or {}
-    fields = managed_fields(desired)
-    plan = Plan(before=dict((field, current.get(field)) for field in fields),
-                after=dict((field, desired[field]) for field in fields))
-    for field in fields:
-        if not _same(field, current.get(field), desired[field]):
-            plan.note_change(field)
-    if plan.changed_fields:
-        merged = dict((field, value) for field, value in current.items() if field in PREFERENCE_FIELDS and value is not None)
-        merged.update((field, desired[field]) for field in fields)
-        plan.add("set_security_preference", "set security preference fields: %s" % ", ".join(plan.changed_fields),
-                 **merged)
-    return plan
+    return plan_whole_setting(current, desired, PREFERENCE_FIELDS, "set_security_preference", "security preference",
+                              same=lambda field, have, want: _same(field, have, want))
 
 
 def predicted_preference(current: dict[str, Any] | None, desired: dict[str, Any]) -> dict[str, Any]:
     """The preference a real run would leave behind (check mode reports this)."""
-    after = dict(current or {})
-    after.update((field, desired[field]) for field in managed_fields(desired))
-    return after
+    return predicted_setting(current, desired, PREFERENCE_FIELDS)
 
 
 def ensure_security_preference(client: RamClient, desired: dict[str, Any], check_mode: bool = False,

@@ -37,7 +37,7 @@ options:
       - C(Version) must be the string V("1"), and C(Statement) a non-empty list of statements with an C(Effect).
       - Required to create a role. Not managed when not set.
     type: raw
-    aliases: [trust_policy, assume_role_policy]
+    aliases: [trust_policy]
   description:
     description:
       - The description, 1 to 1,024 characters. RAM cannot clear a description once set.
@@ -195,7 +195,7 @@ def argument_spec():
     spec.update(
         name=dict(type="str", required=True, aliases=["role_name"]),
         state=dict(type="str", default="present", choices=["present", "absent"]),
-        assume_role_policy_document=dict(type="raw", aliases=["trust_policy", "assume_role_policy"]),
+        assume_role_policy_document=dict(type="raw", aliases=["trust_policy"]),
         description=dict(type="str"),
         max_session_duration=dict(type="int"),
         policies=dict(type="list", elements="raw"),

@@ -155,7 +155,7 @@ def stats_delta(handle, before):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--latency-ms", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3)

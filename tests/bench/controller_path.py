@@ -66,6 +66,7 @@ NOOP_TASKS = collections.OrderedDict([
 ])
 SETUP = ("ram_password_policy", "ram_group", "ram_user", "ram_login_profile", "ram_user_baseline")
 
+
 def tasks_playbook(reps, modules=tuple(NOOP_TASKS), prefix="aliyun.ram."):
     """Setup, then ``reps`` rounds of (ping, every module's no-op task) as separate tasks, then each as a loop."""
     lines = ["---", "- name: Per-task cost", "  hosts: localhost", "  gather_facts: false", "  tasks:"]

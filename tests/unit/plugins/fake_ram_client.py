@@ -256,6 +256,11 @@ def api(method):
     return call
 
 
+def _report_flag(value):
+    """A credential report's boolean column."""
+    return "TRUE" if value else "FALSE"
+
+
 class FakeRamClient:
     """See the module docstring. ``domain``, ``site`` and ``account_id`` are the account's; ``clock`` gives epoch seconds."""
 
@@ -982,7 +987,6 @@ class FakeRamClient:
     def _report_row(self, key):
         user = self.users[key]
         profile = self.login_profiles.get(key)
-        flag = lambda value: "TRUE" if value else "FALSE"  # noqa: E731
         row = {"user": key, "user_creation_time": user["create_date"], "user_last_logon": user.get("last_login_date") or "-"}
         if profile is None:
             row.update(password_exist="FALSE", password_active="N/A", password_last_changed="N/A",
@@ -990,10 +994,10 @@ class FakeRamClient:
         else:
             changed = profile.get("password_changed")
             age = self.password_policy["max_password_age"]
-            row.update(password_exist="TRUE", password_active=flag(profile["status"] == "Active"),
+            row.update(password_exist="TRUE", password_active=_report_flag(profile["status"] == "Active"),
                        password_last_changed=changed or "-",
                        password_next_rotation=_iso(_epoch(changed) + age * DAY) if changed and age else "-",
-                       mfa_active=flag(key in self.mfa_devices))
+                       mfa_active=_report_flag(key in self.mfa_devices))
         keys = sorted(self.access_keys.get(key, []), key=lambda k: k["create_date"])
         for slot in (1, 2):
             prefix = "access_key_%d_" % slot
@@ -1003,7 +1007,7 @@ class FakeRamClient:
                             (prefix + "last_used", "N/A")))
             else:
                 last = (self.key_last_used.get(found["access_key_id"]) or {}).get("last_used_date")
-                row.update(((prefix + "exist", "TRUE"), (prefix + "active", flag(found["status"] == "Active")),
+                row.update(((prefix + "exist", "TRUE"), (prefix + "active", _report_flag(found["status"] == "Active")),
                             (prefix + "last_rotated", found["create_date"]), (prefix + "last_used", last or "-")))
         return row
 

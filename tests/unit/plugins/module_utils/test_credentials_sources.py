@@ -161,7 +161,7 @@ def test_threads_sharing_an_oidc_provider_fetch_once_per_expiry(tmp_path):
         def worker():
             start.wait()
             seen.append(provider.get().access_key_id)
-        threads = [threading.Thread(target=worker) for _ in range(8)]
+        threads = [threading.Thread(target=worker) for _index in range(8)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -177,7 +177,7 @@ def test_an_answer_already_inside_the_refresh_margin_is_kept_a_while(tmp_path):
     clock, oidc = Clock(), SlowOidc(2)  # every answer expires in two minutes, inside the three-minute margin
     oidc.clock = clock
     provider = resolve_credentials({}, environ=oidc_env(token), home=str(tmp_path), oidc_call=oidc, clock=clock)
-    for _ in range(20):
+    for _round in range(20):
         assert provider.get().access_key_id == "STS.oidc-1"
     clock.now += cred.MIN_REFETCH_INTERVAL - datetime.timedelta(seconds=1)
     assert provider.get().access_key_id == "STS.oidc-1"

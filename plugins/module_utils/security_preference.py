@@ -132,7 +132,7 @@ def plan_security_preference(current: dict[str, Any] | None, desired: dict[str, 
     ``desired`` must have passed :func:`validate_security_preference`.
     """
     return plan_whole_setting(current, desired, PREFERENCE_FIELDS, "set_security_preference", "security preference",
-                              same=lambda field, have, want: _same(field, have, want))
+                              same=_same)
 
 
 def predicted_preference(current: dict[str, Any] | None, desired: dict[str, Any]) -> dict[str, Any]:

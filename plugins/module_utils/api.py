@@ -456,6 +456,11 @@ class RamClient:
                 raise RamApiError("InvalidResponse", "GetCredentialReport returned content that is not Base64 CSV (%s)"
                                   % exc.__class__.__name__, action="GetCredentialReport")
             rows.extend(page_rows)
+            if generated and answer.get("GeneratedTime") and answer["GeneratedTime"] != generated:
+                # a new report finished between two pages: the rows would mix two reports
+                raise RamApiError("InvalidResponse", "the credential report changed while it was being read (generated "
+                                  "%s, then %s); run the task again" % (generated, answer["GeneratedTime"]),
+                                  action="GetCredentialReport")
             generated = generated or answer.get("GeneratedTime")
             # IsTruncated is a string ("true"/"false") on the wire; accept a boolean too
             truncated = str(answer.get("IsTruncated")).lower() == "true"

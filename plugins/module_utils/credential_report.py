@@ -307,7 +307,9 @@ def _age(report, now):
 def resolve_key_ids(client: RamClient, users: list[dict[str, Any]], findings: list[dict[str, Any]]) -> None:
     """Fill ``access_key_id`` of the keys with findings (the report has no IDs): one ListAccessKeys per such user.
 
-    A key is matched by its creation time (the report's last_rotated), else by its place in creation order."""
+    A key is matched by its creation time (the report's last_rotated) only. Its place in creation order is no proof:
+    the report can be hours old, and a key deleted and another created since would take the old key's slot, so a
+    finding (and a remediation) would name the new key. An unmatched key keeps ``access_key_id`` None."""
     wanted = set(finding["user_principal_name"] for finding in findings if "access_key_slot" in finding)
     for user in users:
         if user["user_principal_name"] not in wanted:
@@ -316,9 +318,7 @@ def resolve_key_ids(client: RamClient, users: list[dict[str, Any]], findings: li
         for key in user["access_keys"]:
             created = parse_time(key["last_rotated"])
             match = [item for item in listed if created is not None and parse_time(item.get("create_date")) == created]
-            if len(match) != 1 and len(listed) >= key["slot"]:
-                match = [listed[key["slot"] - 1]]
-            if match:
+            if len(match) == 1:
                 key["access_key_id"] = match[0].get("access_key_id")
     ids = dict(((user["user_principal_name"], key["slot"]), key["access_key_id"]) for user in users
                for key in user["access_keys"])

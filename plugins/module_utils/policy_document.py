@@ -112,7 +112,9 @@ def _canonical_statement(statement):
     for key, value in statement.items():
         if key in _SET_ELEMENTS:
             items = _as_list(value)
-            # a set of actions: sorted by their JSON text, repeats removed
+            # a set of actions: sorted by their JSON text, repeats removed. Order is documented not to matter
+            # (rule 2: each action is evaluated on its own); that a repeat cannot matter either is our inference
+            # from the same rule, and treating one as a change could make a new version on every run
             value = [json.loads(t) for t in sorted(set(json.dumps(i, sort_keys=True) for i in items))]
         elif key in _LIST_ELEMENTS:
             value = _as_list(value)

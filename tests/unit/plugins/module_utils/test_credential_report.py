@@ -9,6 +9,7 @@ __metaclass__ = type
 import base64
 import os
 import stat
+import time
 
 import pytest
 
@@ -27,6 +28,11 @@ from ansible_collections.aliyun.ram.tests.unit.plugins.fake_ram_client import DO
 NOW = 1800000000.0
 DAY = 86400
 PASSWORD = "Initial-Pa55word!"
+
+
+def iso(epoch):
+    """A report time, as the report writes it."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
 
 
 def upn(name):
@@ -259,9 +265,10 @@ def test_facts_of_a_user():
     assert user["console_login"] is True and user["console_login_active"] is True
     assert user["last_login_days"] == 30 and user["password_age_days"] == 30 and user["created_days"] == 30
     assert user["mfa_active"] is True
+    # the report's own times: the key was created 10 days before NOW and last used 2 days before that
     assert user["access_keys"] == [{"slot": 1, "column": "access_key_1", "active": True,
-                                    "last_rotated": user["access_keys"][0]["last_rotated"], "age_days": 10,
-                                    "last_used": user["access_keys"][0]["last_used"], "last_used_days": 12,
+                                    "last_rotated": iso(NOW - 10 * DAY), "age_days": 10,
+                                    "last_used": iso(NOW - 12 * DAY), "last_used_days": 12,
                                     "access_key_id": None}]
 
 
@@ -435,3 +442,34 @@ def test_an_open_directory_is_refused_before_any_call(tmp_path):
 def test_cells_cannot_become_spreadsheet_formulas():
     text = findings_csv([{"user_principal_name": "=cmd|x", "check": "c", "message": "+1"}])
     assert "'=cmd|x" in text and "'+1" in text
+
+
+def test_a_key_replaced_since_the_report_gets_no_id():
+    """The report is hours old: the key it found old was deleted and a new one took its slot. The finding must not
+    name the new key (remediation would deactivate it)."""
+    client, clock = account()
+    client.add_user("bo")
+    old = client.add_access_key(upn("bo"))
+    client.age_key(old, 400)
+    first = run(client, clock, key_unused_days=0)
+    assert checks(first) == [("bo", "old_access_key", 1)]
+    client.delete_access_key(upn("bo"), old)
+    new = client.add_access_key(upn("bo"))
+    # the same (now stale) report, read again within its age limit, with the IDs resolved against today's keys
+    result = run(client, clock, key_unused_days=0, resolve_access_key_ids=True)
+    assert checks(result) == [("bo", "old_access_key", 1)]
+    assert result["findings"][0]["access_key_id"] is None
+    assert new not in str(result)
+
+
+def test_a_report_that_changes_between_pages_is_refused():
+    pages = iter([("2026-01-01T00:00:00Z", "user\n<root>\n", "true"), ("2026-01-01T05:00:00Z", "a@x\n", "false")])
+
+    class Changing:
+        def call(self, product, action, params):
+            generated, text, truncated = next(pages)
+            return {"Content": base64.b64encode(text.encode()).decode(), "IsTruncated": truncated,
+                    "NextToken": "1", "GeneratedTime": generated}
+    with pytest.raises(RamApiError) as err:
+        RamClient(Changing()).get_credential_report()
+    assert err.value.code == "InvalidResponse" and "changed while it was being read" in str(err.value)

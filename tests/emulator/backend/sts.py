@@ -59,6 +59,18 @@ def _oidc_fail(code, message, status=400):
     return ApiFault(code, status, message)
 
 
+
+def _session_duration(params, role):
+    """DurationSeconds of AssumeRole and AssumeRoleWithOIDC: 3600 when not given, else 900 to the role's maximum."""
+    duration_text = params.text("DurationSeconds")
+    if not duration_text:
+        return 3600
+    duration = int(duration_text) if INTEGER_RE.fullmatch(duration_text) else -1
+    if not 900 <= duration <= role["MaxSessionDuration"]:
+        raise ApiFault("InvalidParameter.DurationSeconds", 400,
+                       "The parameter DurationSeconds must be between 900 and %d." % role["MaxSessionDuration"])
+    return duration
+
 class TemporaryCredentials:
     """STS and metadata-service credentials (a mixin of RamBackend)."""
 
@@ -163,13 +175,7 @@ class TemporaryCredentials:
         # (trust policies are not modelled); a role of another account is EntityNotExist.Role, as A49.
         if role is None or match.group(1) != self.account_id:
             raise fault("EntityNotExist.Role")
-        duration_text = params.text("DurationSeconds")
-        duration = 3600
-        if duration_text:
-            duration = int(duration_text) if INTEGER_RE.fullmatch(duration_text) else -1
-            if not 900 <= duration <= role["MaxSessionDuration"]:
-                raise ApiFault("InvalidParameter.DurationSeconds", 400,
-                               "The parameter DurationSeconds must be between 900 and %d." % role["MaxSessionDuration"])
+        duration = _session_duration(params, role)
         credentials = self._issue_sts(role, session_name, duration)
         audience = claims.get("aud")
         return {"Credentials": credentials,
@@ -204,13 +210,7 @@ class TemporaryCredentials:
         # ASSUMPTION(A49): a role ARN of another account names no role this emulator knows.
         if role is None or match.group(1) != self.account_id:
             raise fault("EntityNotExist.Role")
-        duration_text = params.text("DurationSeconds")
-        duration = 3600
-        if duration_text:
-            duration = int(duration_text) if INTEGER_RE.fullmatch(duration_text) else -1
-            if not 900 <= duration <= role["MaxSessionDuration"]:
-                raise ApiFault("InvalidParameter.DurationSeconds", 400,
-                               "The parameter DurationSeconds must be between 900 and %d." % role["MaxSessionDuration"])
+        duration = _session_duration(params, role)
         policy = params.text("Policy")
         if policy:
             if len(policy.encode("utf-8")) >= MAX_ASSUME_ROLE_POLICY_BYTES:

@@ -59,7 +59,6 @@ def _oidc_fail(code, message, status=400):
     return ApiFault(code, status, message)
 
 
-
 def _session_duration(params, role):
     """DurationSeconds of AssumeRole and AssumeRoleWithOIDC: 3600 when not given, else 900 to the role's maximum."""
     duration_text = params.text("DurationSeconds")

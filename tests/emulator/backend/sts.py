@@ -70,6 +70,7 @@ def _session_duration(params, role):
                        "The parameter DurationSeconds must be between 900 and %d." % role["MaxSessionDuration"])
     return duration
 
+
 class TemporaryCredentials:
     """STS and metadata-service credentials (a mixin of RamBackend)."""
 

@@ -22,8 +22,11 @@ import soak  # noqa: E402  (tests/soak is not a package)
 @pytest.fixture(scope="module")
 def options(tmp_path_factory):
     # The modules' default connection settings: retries end on the 60 s retry_timeout budget, not on an attempt count.
+    # The STS run must outlive its 3-second credentials on a fast, idle machine too: 40 users on 8 workers make at
+    # least 5 users x 4 calls per worker, so 150 ms per call keeps the API work alone above 3 s.
     return soak.parse_args(["--users", "60", "--interrupt-users", "30", "--sts-users", "40",
-                            "--sts-lifetime", "3", "--output-dir", str(tmp_path_factory.mktemp("soak-out"))])
+                            "--sts-lifetime", "3", "--sts-latency-ms", "150",
+                            "--output-dir", str(tmp_path_factory.mktemp("soak-out"))])
 
 
 @pytest.fixture
